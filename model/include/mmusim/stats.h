@@ -1,0 +1,28 @@
+/* stats.h - the counters of one Mmu, declared from stats.def (DESIGN.md habit 8). */
+#ifndef MMUSIM_STATS_H
+#define MMUSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+#define STAT(name, help) uint64_t name;
+#include "mmusim/stats.def"
+#undef STAT
+} MmuStats;
+
+typedef struct {
+    const char *name;
+    const char *help;
+    size_t offset; /* of the uint64_t in MmuStats */
+} StatInfo;
+
+/* The counters in stats.def order. */
+size_t stats_count(void);
+const StatInfo *stats_info(size_t i);
+
+static inline uint64_t stats_value(const MmuStats *s, const StatInfo *si) {
+    return *(const uint64_t *)((const char *)s + si->offset);
+}
+
+#endif

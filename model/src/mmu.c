@@ -1,0 +1,491 @@
+/* mmu.c - the paging unit: TLB hierarchy + PDE cache + walker + register side effects
+ * (spec/x86-paging.md A.1, A.2.2, A.5, A.8; the policy summary is in mmu.h).
+ *
+ * An access in flight is a small state machine so that the same code serves mmu_access (which
+ * performs the memory operations on the Physmem itself) and mmu_begin/mmu_resume (where the
+ * caller performs them, with whatever timing it models):
+ *   lookup (L1, L2) -> hit: done
+ *                   -> miss: [PDE cache] -> PH_READ steps -> PH_AD steps -> fill -> done
+ *                                                         -> #PF: invalidate -> done
+ */
+#include "mmusim/mmu.h"
+
+#include <stdlib.h>
+
+#include "mmusim/mm_assert.h"
+#include "mmusim/walk.h"
+
+enum { PH_IDLE, PH_READ, PH_AD };
+enum { COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT };
+
+struct Mmu {
+    MmuConfig cfg;
+    Physmem *pm;
+    CpuRegs regs;
+    WalkEnv env;
+    Tlb *l1i, *l1d, *l2, *pdec; /* l1i == l1d when unified or in reference mode */
+    MmuStats st;
+    MmuObserver obs;
+    void *obs_ctx;
+    /* The access in flight. */
+    Access acc;
+    Walk walk;
+    uint8_t phase, ad_next;
+    bool l1_missed, l2_missed;
+};
+
+/* ---- configuration and lifecycle --------------------------------------------------------- */
+
+static const char *level_check(const TlbConfig *c, const char *bad) {
+    return tlb_config_check(c) ? bad : NULL;
+}
+
+const char *mmu_config_check(const MmuConfig *c) {
+    if (c->profile.maxphyaddr < 32 || c->profile.maxphyaddr > PHYSMEM_ADDR_BITS)
+        return "maxphyaddr must be between 32 and 40";
+    if (c->tlb_mode != TLB_MODE_SIZED) return NULL;
+    const char *e = NULL;
+    if (!c->l1_unified && !e) e = level_check(&c->l1i, "l1i: sets must be a power of two; plru needs power-of-two ways");
+    if (!e) e = level_check(&c->l1d, "l1d: sets must be a power of two; plru needs power-of-two ways");
+    if (!e) e = level_check(&c->l2, "l2: sets must be a power of two; plru needs power-of-two ways");
+    if (!e) e = level_check(&c->pdec, "pdec: sets must be a power of two; plru needs power-of-two ways");
+    return e;
+}
+
+/* NULL for an absent level; *ok turns false when a present one cannot be allocated. */
+static Tlb *make_level(const TlbConfig *c, uint64_t seed, bool *ok) {
+    if (!tlb_config_present(c)) return NULL;
+    TlbConfig k = *c;
+    k.seed = seed;
+    Tlb *t = tlb_new(&k);
+    if (!t) *ok = false;
+    return t;
+}
+
+static void refresh_env(Mmu *m) { walk_env_init(&m->env, &m->regs, &m->cfg.profile); }
+
+Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
+    if (mmu_config_check(cfg)) return NULL;
+    Mmu *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->cfg = *cfg;
+    m->pm = pm;
+    bool ok = true;
+    uint64_t s = cfg->seed * UINT64_C(0x9E3779B97F4A7C15);
+    if (cfg->tlb_mode == TLB_MODE_REFERENCE) {
+        m->l1d = m->l1i = make_level(&(TlbConfig){.unbounded = true}, 0, &ok);
+    } else if (cfg->tlb_mode == TLB_MODE_SIZED) {
+        m->l1d = make_level(&cfg->l1d, s + 1, &ok);
+        m->l1i = cfg->l1_unified ? m->l1d : make_level(&cfg->l1i, s + 2, &ok);
+        m->l2 = make_level(&cfg->l2, s + 3, &ok);
+        TlbConfig pd = {.large = cfg->pdec.large, .policy = cfg->pdec.policy};
+        m->pdec = make_level(&pd, s + 4, &ok);
+    }
+    if (!ok) {
+        mmu_free(m);
+        return NULL;
+    }
+    refresh_env(m);
+    return m;
+}
+
+void mmu_free(Mmu *m) {
+    if (!m) return;
+    if (m->l1i != m->l1d) tlb_free(m->l1i);
+    tlb_free(m->l1d);
+    tlb_free(m->l2);
+    tlb_free(m->pdec);
+    free(m);
+}
+
+const CpuRegs *mmu_regs(const Mmu *m) { return &m->regs; }
+const MmuConfig *mmu_config(const Mmu *m) { return &m->cfg; }
+const MmuStats *mmu_stats(const Mmu *m) { return &m->st; }
+
+void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
+    m->obs = fn;
+    m->obs_ctx = ctx;
+}
+
+const Tlb *mmu_tlb(const Mmu *m, int level, AccessKind kind) {
+    if (level == 0) return m->pdec;
+    if (level == 1) return kind == ACC_FETCH ? m->l1i : m->l1d;
+    return level == 2 ? m->l2 : NULL;
+}
+
+static void observe(Mmu *m, MmuEvent ev) {
+    if (m->obs) m->obs(m->obs_ctx, &ev);
+}
+
+/* ---- invalidation (A.8.4) ---------------------------------------------------------------- */
+
+static void drop_tlb_page(Mmu *m, Tlb *t, uint32_t la) {
+    if (t) m->st.entries_dropped += tlb_invalidate_page(t, la, m->env.large_shift);
+}
+
+/* Every TLB level's entries for la's page (the PDE cache is separate). */
+static void drop_page(Mmu *m, uint32_t la) {
+    drop_tlb_page(m, m->l1d, la);
+    if (m->l1i != m->l1d) drop_tlb_page(m, m->l1i, la);
+    drop_tlb_page(m, m->l2, la);
+}
+
+static void flush_tlbs(Mmu *m, bool keep_global) {
+    Tlb *levels[3] = {m->l1d, m->l1i != m->l1d ? m->l1i : NULL, m->l2};
+    for (int i = 0; i < 3; i++)
+        if (levels[i]) m->st.entries_dropped += tlb_flush(levels[i], keep_global);
+    if (m->pdec) tlb_flush(m->pdec, false); /* G never applies to paging-structure caches */
+}
+
+void mmu_invlpg(Mmu *m, uint32_t la) {
+    m->st.invlpg++;
+    drop_page(m, la);
+    if (m->pdec) tlb_flush(m->pdec, false); /* INVLPG clears the whole PDE cache (A.8.3) */
+}
+
+/* ---- register writes --------------------------------------------------------------------- */
+
+/* A.2.2: load the four PDPTE registers for n->cr3; false (#GP, nothing loaded) if a present
+ * one has a reserved bit set. */
+static bool load_pdptes(Mmu *m, CpuRegs *n) {
+    uint64_t base = n->cr3 & 0xFFFFFFE0u, rsvd = walk_pdpte_reserved(&m->cfg.profile), v[4];
+    for (int i = 0; i < 4; i++) {
+        v[i] = physmem_read64(m->pm, base + 8 * (uint64_t)i);
+        if ((v[i] & PTE_P) && (v[i] & rsvd)) return false;
+    }
+    for (int i = 0; i < 4; i++) n->pdpte[i] = v[i];
+    m->st.pdpte_loads++;
+    return true;
+}
+
+/* Commit a register change unless the PDPTE load it needs raises #GP. */
+static int commit(Mmu *m, CpuRegs *n, bool pdpte_load) {
+    if (pdpte_load && cpu_paging_mode(n) == PAGING_PAE && !load_pdptes(m, n)) {
+        m->st.gp++;
+        return MMU_GP;
+    }
+    m->regs = *n;
+    refresh_env(m);
+    return MMU_OK;
+}
+
+#define CR0_NW (UINT32_C(1) << 29)
+#define CR0_CD (UINT32_C(1) << 30)
+
+int mmu_write_cr0(Mmu *m, uint32_t v) {
+    if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD))) {
+        m->st.gp++;
+        return MMU_GP;
+    }
+    CpuRegs n = m->regs;
+    uint32_t changed = n.cr0 ^ v;
+    n.cr0 = v;
+    int rc = commit(m, &n, changed & (CR0_PG | CR0_CD | CR0_NW));
+    if (rc == MMU_OK && (changed & CR0_PG) && !(v & CR0_PG)) { /* PG 1->0: everything */
+        flush_tlbs(m, false);
+        m->st.flush_cr0++;
+    }
+    return rc;
+}
+
+int mmu_write_cr3(Mmu *m, uint32_t v) {
+    CpuRegs n = m->regs;
+    n.cr3 = v;
+    int rc = commit(m, &n, true);
+    if (rc == MMU_OK) { /* non-global entries and all paging-structure caches */
+        flush_tlbs(m, true);
+        m->st.flush_cr3++;
+    }
+    return rc;
+}
+
+/* CR4 bits this model accepts: VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP VMXE
+ * SMXE FSGSBASE OSXSAVE SMEP SMAP PKE. PCIDE and LA57 need IA-32e mode; the rest are reserved
+ * or not modelled; setting any of them is #GP. */
+#define CR4_ACCEPTED UINT32_C(0x00757FFF) & ~(UINT32_C(1) << 12) & ~(UINT32_C(1) << 15)
+#define CR4_FLUSHING (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP)
+
+int mmu_write_cr4(Mmu *m, uint32_t v) {
+    if (v & ~(CR4_ACCEPTED)) {
+        m->st.gp++;
+        return MMU_GP;
+    }
+    CpuRegs n = m->regs;
+    uint32_t changed = n.cr4 ^ v;
+    n.cr4 = v;
+    int rc = commit(m, &n, changed & CR4_FLUSHING);
+    if (rc == MMU_OK && (changed & CR4_FLUSHING)) { /* A.8.4: everything, globals too */
+        flush_tlbs(m, false);
+        m->st.flush_cr4++;
+    }
+    return rc;
+}
+
+#define EFER_SCE UINT64_C(1)
+
+int mmu_write_efer(Mmu *m, uint64_t v) {
+    if (v & EFER_LME) return MMU_UNSUPPORTED;
+    if (v & ~(EFER_SCE | EFER_NXE)) {
+        m->st.gp++;
+        return MMU_GP;
+    }
+    bool nx_changed = (m->regs.efer ^ v) & EFER_NXE;
+    m->regs.efer = v;
+    refresh_env(m);
+    if (nx_changed) { /* cached XD and reserved-bit state depend on NXE: drop everything */
+        flush_tlbs(m, false);
+        m->st.flush_efer++;
+    }
+    return MMU_OK;
+}
+
+void mmu_set_cpl(Mmu *m, uint8_t cpl) {
+    MM_ASSERT(cpl <= 3);
+    m->regs.cpl = cpl;
+    m->env.cpl = cpl;
+}
+
+void mmu_set_eflags(Mmu *m, uint32_t eflags) {
+    m->regs.eflags = eflags;
+    m->env.ac = (eflags & EFLAGS_AC) != 0;
+}
+
+void mmu_set_profile(Mmu *m, const CpuProfile *prof) {
+    MM_ASSERT(prof->maxphyaddr >= 32 && prof->maxphyaddr <= PHYSMEM_ADDR_BITS);
+    m->cfg.profile = *prof;
+    refresh_env(m);
+    flush_tlbs(m, false);
+    m->st.flush_profile++;
+}
+
+/* ---- statistics helpers ------------------------------------------------------------------ */
+
+static const size_t tlb_stat_base[2][ACC_KINDS] = {
+    {offsetof(MmuStats, l1_fetch_hit_4k), offsetof(MmuStats, l1_read_hit_4k),
+     offsetof(MmuStats, l1_write_hit_4k)},
+    {offsetof(MmuStats, l2_fetch_hit_4k), offsetof(MmuStats, l2_read_hit_4k),
+     offsetof(MmuStats, l2_write_hit_4k)},
+};
+
+static const size_t acc_stat[ACC_KINDS] = {offsetof(MmuStats, acc_fetch),
+                                            offsetof(MmuStats, acc_read),
+                                            offsetof(MmuStats, acc_write)};
+static const size_t walk_stat[ACC_KINDS] = {offsetof(MmuStats, walk_fetch),
+                                             offsetof(MmuStats, walk_read),
+                                             offsetof(MmuStats, walk_write)};
+
+static inline uint64_t *stat_at(Mmu *m, size_t offset) {
+    return (uint64_t *)((char *)&m->st + offset);
+}
+
+/* The five counters of a level and kind are consecutive in stats.def: COL_* order. */
+static inline void count_tlb(Mmu *m, int level, uint8_t kind, int col) {
+    ++*stat_at(m, tlb_stat_base[level - 1][kind] + (size_t)col * sizeof(uint64_t));
+}
+
+static void count_fill(Mmu *m, int level, const TlbFill *f) {
+    if (!f->stored) return;
+    uint64_t *fills = level == 1 ? &m->st.l1_fills : &m->st.l2_fills;
+    uint64_t *evictions = level == 1 ? &m->st.l1_evictions : &m->st.l2_evictions;
+    ++*fills;
+    if (f->evicted) ++*evictions;
+    if (m->obs)
+        observe(m, (MmuEvent){.kind = MMU_EV_TLB_FILL, .level = (uint8_t)level,
+                              .access_kind = m->acc.kind, .fill = *f});
+}
+
+/* ---- the access state machine ------------------------------------------------------------ */
+
+static void hit_result(const Mmu *m, const TlbEntry *e, uint32_t la, uint8_t source, Result *r) {
+    *r = (Result){.source = source, .page_shift = e->page_shift, .cr2 = m->regs.cr2,
+                  .paddr = e->frame + (la & ((UINT32_C(1) << e->shift) - 1))};
+}
+
+/* Use a TLB hit if A.8.5 allows: rights under the current control bits, and no write through
+ * an entry cached clean. Returns false after counting the re-walk reason. */
+static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
+    if (!walk_rights_allow(&m->env, (AccessKind)a->kind, a->implicit, e->rights)) {
+        m->st.rewalk_rights++;
+        return false;
+    }
+    if (a->kind == ACC_WRITE && !e->dirty) {
+        m->st.rewalk_dirty++;
+        return false;
+    }
+    return true;
+}
+
+/* Look a level up. 1: hit used; 0: miss; -1: unusable hit (page dropped from every level). */
+static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
+    m->st.cycles += level == 1 ? m->cfg.lat_l1 : m->cfg.lat_l2;
+    TlbSlot slot;
+    const TlbEntry *e = tlb_lookup(t, a->la, m->env.large_shift, &slot);
+    if (!e) return 0;
+    if (!hit_usable(m, e, a)) {
+        drop_page(m, a->la);
+        return -1;
+    }
+    tlb_touch(t, slot);
+    int size_col = e->page_shift > 12 ? COL_HIT_LARGE : COL_HIT_4K;
+    count_tlb(m, level, a->kind, size_col);
+    if (level == 2 && m->l1_missed) {
+        count_tlb(m, 1, a->kind, size_col + (COL_MISS_4K - COL_HIT_4K));
+        TlbEntry tr = tlb_translation(e);
+        Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
+        TlbFill f = tlb_fill(l1, &tr, a->la);
+        count_fill(m, 1, &f);
+    }
+    hit_result(m, e, a->la, level == 1 ? SRC_L1 : SRC_L2, r);
+    return 1;
+}
+
+static int step_mem(MemReq *req, uint64_t addr, uint64_t or_bits, uint8_t size) {
+    *req = (MemReq){.addr = addr, .or_bits = or_bits, .size = size};
+    return MMU_STEP_MEM;
+}
+
+static void count_misses(Mmu *m, int col) {
+    if (m->l1_missed) count_tlb(m, 1, m->acc.kind, col);
+    if (m->l2_missed) count_tlb(m, 2, m->acc.kind, col);
+}
+
+static int finish_fault(Mmu *m, Result *r) {
+    const Walk *w = &m->walk;
+    *r = (Result){.vector = VEC_PF, .source = SRC_WALK, .error_code = w->error_code, .cr2 = w->la};
+    m->regs.cr2 = w->la;
+    m->st.pf++;
+    ++*stat_at(m, offsetof(MmuStats, pf_err_00) + (w->error_code & 0x1F) * sizeof(uint64_t));
+    count_misses(m, COL_MISS_FAULT);
+    /* A.8.4: a #PF drops the page's TLB entries and the PDE-cache entry used for it. */
+    m->st.pf_invalidations++;
+    drop_page(m, w->la);
+    if (m->pdec) tlb_invalidate_page(m->pdec, w->la, m->env.large_shift);
+    m->phase = PH_IDLE;
+    return MMU_STEP_DONE;
+}
+
+static int finish_walk(Mmu *m, Result *r) {
+    const Walk *w = &m->walk;
+    TlbEntry tr = {.frame = w->frame, .page_shift = w->page_shift, .rights = w->rights,
+                   .dirty = w->dirty, .global = w->global};
+    Tlb *l1 = m->acc.kind == ACC_FETCH ? m->l1i : m->l1d;
+    if (m->l2) {
+        TlbFill f = tlb_fill(m->l2, &tr, w->la);
+        count_fill(m, 2, &f);
+    }
+    if (l1) {
+        TlbFill f = tlb_fill(l1, &tr, w->la);
+        count_fill(m, 1, &f);
+    }
+    if (m->pdec && w->pde_cacheable) {
+        TlbEntry pde = {.frame = w->pde_table, .page_shift = m->env.large_shift,
+                        .rights = w->pde_rights};
+        TlbFill f = tlb_fill(m->pdec, &pde, w->la);
+        m->st.pdec_fills += f.stored;
+        m->st.pdec_evictions += f.evicted;
+        if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_PDEC_FILL, .access_kind = m->acc.kind, .fill = f});
+    }
+    count_misses(m, w->page_shift > 12 ? COL_MISS_LARGE : COL_MISS_4K);
+    *r = (Result){.source = SRC_WALK, .page_shift = w->page_shift, .paddr = w->paddr,
+                  .cr2 = m->regs.cr2};
+    m->phase = PH_IDLE;
+    return MMU_STEP_DONE;
+}
+
+/* Issue the next write-back, or complete the walk. */
+static int next_ad(Mmu *m, Result *r, MemReq *req) {
+    const Walk *w = &m->walk;
+    if (m->ad_next < w->n_ad) {
+        const WalkAdWrite *ad = &w->ad[m->ad_next];
+        m->phase = PH_AD;
+        return step_mem(req, ad->addr, ad->bits, ad->size);
+    }
+    return finish_walk(m, r);
+}
+
+static int after_walk_step(Mmu *m, WalkStatus s, Result *r, MemReq *req) {
+    switch (s) {
+    case WALK_READ:
+        m->phase = PH_READ;
+        return step_mem(req, m->walk.read_addr, 0, m->walk.read_size);
+    case WALK_FAULT: return finish_fault(m, r);
+    case WALK_DONE: m->ad_next = 0; return next_ad(m, r, req);
+    }
+    MM_ASSERT(0);
+}
+
+static int start_walk(Mmu *m, Result *r, MemReq *req) {
+    const Access *a = &m->acc;
+    ++*stat_at(m, walk_stat[a->kind]);
+    TlbSlot slot;
+    const TlbEntry *pde = m->pdec ? tlb_lookup(m->pdec, a->la, m->env.large_shift, &slot) : NULL;
+    WalkStatus s;
+    if (pde) {
+        m->st.pdec_hits++;
+        tlb_touch(m->pdec, slot);
+        s = walk_begin_at_table(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit,
+                                pde->frame, pde->rights);
+    } else {
+        m->st.pdec_misses += m->pdec != NULL;
+        s = walk_begin(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit);
+    }
+    return after_walk_step(m, s, r, req);
+}
+
+int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
+    MM_ASSERT(m->phase == PH_IDLE && a->kind < ACC_KINDS);
+    ++*stat_at(m, acc_stat[a->kind]);
+    if (m->env.mode == PAGING_OFF) {
+        m->st.acc_unpaged++;
+        *r = (Result){.source = SRC_UNPAGED, .paddr = a->la, .cr2 = m->regs.cr2};
+        return MMU_STEP_DONE;
+    }
+    m->acc = *a;
+    m->l1_missed = m->l2_missed = false;
+    Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
+    int hit = 0;
+    if (l1) {
+        hit = lookup(m, l1, a, 1, r);
+        if (hit == 1) return MMU_STEP_DONE;
+        m->l1_missed = true;
+    }
+    if (m->l2 && hit == 0) {
+        hit = lookup(m, m->l2, a, 2, r);
+        if (hit == 1) return MMU_STEP_DONE;
+        m->l2_missed = true;
+    }
+    return start_walk(m, r, req);
+}
+
+int mmu_resume(Mmu *m, uint64_t value, Result *r, MemReq *req) {
+    m->st.cycles += m->cfg.lat_mem;
+    if (m->phase == PH_READ) {
+        m->st.walk_reads++;
+        if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_PT_READ, .access_kind = m->acc.kind,
+                                           .addr = m->walk.read_addr, .value = value});
+        return after_walk_step(m, walk_feed(&m->walk, &m->env, value), r, req);
+    }
+    MM_ASSERT(m->phase == PH_AD);
+    const WalkAdWrite *ad = &m->walk.ad[m->ad_next++];
+    m->st.ad_writes++;
+    m->st.d_sets += (ad->bits & PTE_D) && !(value & PTE_D);
+    if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_AD_WRITE, .access_kind = m->acc.kind,
+                                       .addr = ad->addr, .old = value, .value = value | ad->bits});
+    return next_ad(m, r, req);
+}
+
+int mmu_access(Mmu *m, const Access *a, Result *r) {
+    MemReq req;
+    int s = mmu_begin(m, a, r, &req);
+    while (s == MMU_STEP_MEM) {
+        uint64_t v = req.size == 8 ? physmem_read64(m->pm, req.addr) : physmem_read32(m->pm, req.addr);
+        if (req.or_bits) {
+            /* The entry was read as present, so its frame exists and this cannot allocate. */
+            bool ok = req.size == 8 ? physmem_write64(m->pm, req.addr, v | req.or_bits)
+                                    : physmem_write32(m->pm, req.addr, (uint32_t)(v | req.or_bits));
+            MM_ASSERT(ok);
+        }
+        s = mmu_resume(m, v, r, &req);
+    }
+    return r->vector;
+}

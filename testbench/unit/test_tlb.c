@@ -1,0 +1,146 @@
+/* One TLB level: fills, hits and victims per policy, fragments of large pages, INVLPG and
+ * flush rules, and the unbounded reference store. */
+#include "mmusim/tlb.h"
+#include "t.h"
+
+/* Cache a 4 KiB translation of la to frame. */
+static TlbFill fill4k(Tlb *t, uint64_t frame, bool global, uint32_t la) {
+    TlbEntry e = {.frame = frame, .page_shift = 12, .rights = {1, 1, 0}, .dirty = true,
+                  .global = global};
+    return tlb_fill(t, &e, la);
+}
+
+/* 1 set x 4 ways: pages 0x10..0x13 fill ways 0..3, a hit on 0x10, then 0x20 and 0x21 replace
+ * per policy (victims as in test_repl's sequence). */
+static void policy_case(ReplPolicy p, uint32_t first, uint32_t second, uint32_t evicted_first) {
+    Tlb *t = tlb_new(&(TlbConfig){.small = {1, 4}, .policy = p, .seed = 7});
+    TlbSlot s;
+    for (uint32_t i = 0; i < 4; i++) {
+        TlbFill f = fill4k(t, 0x100000 + i * 0x1000, false, (0x10 + i) << 12);
+        CHECK(f.stored && !f.evicted);
+        CHECK_EQ(f.slot.way, i); /* invalid ways first, lowest index */
+    }
+    CHECK(tlb_lookup(t, 0x10 << 12, 22, &s) != NULL);
+    tlb_touch(t, s);
+    CHECK(tlb_lookup(t, 0x14 << 12, 22, &s) == NULL);
+    TlbFill f = fill4k(t, 0x200000, false, 0x20 << 12);
+    CHECK(f.evicted);
+    CHECK_EQ(f.slot.way, first);
+    CHECK_EQ(f.victim.vpn, evicted_first);
+    f = fill4k(t, 0x201000, false, 0x21 << 12);
+    CHECK_EQ(f.slot.way, second);
+    CHECK(tlb_lookup(t, evicted_first << 12, 22, &s) == NULL);
+    CHECK_EQ(tlb_occupancy(t), 4);
+    tlb_free(t);
+}
+
+static void test_policies(void) {
+    policy_case(REPL_LRU, 1, 2, 0x11);
+    policy_case(REPL_PLRU, 2, 1, 0x12);
+    policy_case(REPL_FIFO, 0, 1, 0x10);
+    policy_case(REPL_RANDOM, 2, 2, 0x12);
+}
+
+static void test_set_index(void) { /* set = vpn mod sets */
+    Tlb *t = tlb_new(&(TlbConfig){.small = {4, 1}, .policy = REPL_LRU});
+    TlbFill a = fill4k(t, 0x1000, false, 0x5000);
+    TlbFill b = fill4k(t, 0x2000, false, 0x9000); /* vpn 9: set 1 too */
+    CHECK_EQ(a.slot.set, 1);
+    CHECK_EQ(b.slot.set, 1);
+    CHECK(b.evicted && b.victim.vpn == 5);
+    TlbSlot s;
+    const TlbEntry *e = tlb_lookup(t, 0x9ABC, 22, &s);
+    CHECK(e && e->frame == 0x2000);
+    tlb_free(t);
+}
+
+static void test_fragments(void) {
+    Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .policy = REPL_LRU});
+    TlbEntry big = {.frame = 0x40000000, .page_shift = 22, .rights = {1, 1, 0}};
+    TlbFill f = tlb_fill(t, &big, 0x00C01234); /* 4 MiB page 3, fragment 1 */
+    CHECK(f.stored && f.slot.array == TLB_SMALL);
+    TlbSlot s;
+    const TlbEntry *e = tlb_lookup(t, 0x00C01FFF, 22, &s);
+    CHECK(e != NULL);
+    CHECK_EQ(e->frame, 0x40001000);
+    CHECK_EQ(e->shift, 12);
+    CHECK_EQ(e->page_shift, 22);
+    CHECK_EQ(tlb_translation(e).frame, 0x40000000);
+    CHECK(tlb_lookup(t, 0x00C02000, 22, &s) == NULL); /* other fragments are separate */
+    tlb_fill(t, &big, 0x00C05000);
+    fill4k(t, 0x7000, false, 0x00400000); /* an ordinary page */
+    CHECK_EQ(tlb_invalidate_page(t, 0x00FFF000, 22), 2);      /* anywhere in the 4 MiB page */
+    CHECK_EQ(tlb_occupancy(t), 1);
+    tlb_free(t);
+}
+
+static void test_large_array(void) {
+    Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .large = {2, 2}, .policy = REPL_PLRU});
+    TlbEntry big = {.frame = 0x80200000, .page_shift = 21, .rights = {1, 1, 0}};
+    TlbFill f = tlb_fill(t, &big, 0x00612345); /* 2 MiB page 3 -> set 1 */
+    CHECK(f.slot.array == TLB_LARGE && f.slot.set == 1);
+    TlbSlot s;
+    const TlbEntry *e = tlb_lookup(t, 0x007FFFFF, 21, &s);
+    CHECK(e && e->frame == 0x80200000 && s.array == TLB_LARGE);
+    CHECK_EQ(tlb_invalidate_page(t, 0x00600000, 21), 1);
+    CHECK(tlb_lookup(t, 0x00612345, 21, &s) == NULL);
+    tlb_free(t);
+}
+
+static void test_flush_globals(void) {
+    Tlb *t = tlb_new(&(TlbConfig){.small = {4, 2}, .large = {1, 2}, .policy = REPL_FIFO});
+    fill4k(t, 0x1000, true, 0x1000);
+    fill4k(t, 0x2000, false, 0x2000);
+    TlbEntry big = {.frame = 0x400000, .page_shift = 22, .global = true};
+    tlb_fill(t, &big, 0x800000);
+    CHECK_EQ(tlb_flush(t, true), 1);
+    CHECK_EQ(tlb_occupancy(t), 2);
+    CHECK_EQ(tlb_invalidate_page(t, 0x1000, 22), 1); /* INVLPG drops globals too */
+    CHECK_EQ(tlb_flush(t, false), 1);
+    CHECK_EQ(tlb_occupancy(t), 0);
+    tlb_free(t);
+}
+
+static void test_unbounded(void) {
+    Tlb *t = tlb_new(&(TlbConfig){.unbounded = true});
+    TlbSlot s;
+    for (uint32_t i = 0; i < 20000; i++)
+        CHECK(fill4k(t, (uint64_t)i << 12, i % 3 == 0, i * 0x1000 + 0x400000).stored);
+    CHECK_EQ(tlb_occupancy(t), 20000);
+    int found = 0;
+    for (uint32_t i = 0; i < 20000; i++) {
+        const TlbEntry *e = tlb_lookup(t, i * 0x1000 + 0x400123, 22, &s);
+        found += e && e->frame == ((uint64_t)i << 12);
+    }
+    CHECK_EQ(found, 20000);
+    for (uint32_t i = 0; i < 20000; i += 2) tlb_invalidate_page(t, i * 0x1000 + 0x400000, 22);
+    CHECK_EQ(tlb_occupancy(t), 10000);
+    CHECK(tlb_lookup(t, 0x401000, 22, &s) != NULL);
+    CHECK(tlb_lookup(t, 0x400000, 22, &s) == NULL);
+    /* Odd i with i % 3 == 0 survive: i = 3, 9, 15, ... below 20000 -> 3333 entries. */
+    CHECK_EQ(tlb_flush(t, true), 10000 - 3333);
+    CHECK_EQ(tlb_occupancy(t), 3333);
+    found = 0;
+    for (uint32_t i = 1; i < 20000; i += 2)
+        found += tlb_lookup(t, i * 0x1000 + 0x400000, 22, &s) != NULL;
+    CHECK_EQ(found, 3333);
+    tlb_free(t);
+}
+
+static void test_config_checks(void) {
+    CHECK(tlb_config_check(&(TlbConfig){.small = {3, 4}}) != NULL);
+    CHECK(tlb_config_check(&(TlbConfig){.small = {4, 6}, .policy = REPL_PLRU}) != NULL);
+    CHECK(tlb_config_check(&(TlbConfig){.small = {128, 12}, .policy = REPL_LRU}) == NULL);
+    CHECK(!tlb_config_present(&(TlbConfig){.small = {0, 4}}));
+}
+
+int main(void) {
+    RUN(test_policies);
+    RUN(test_set_index);
+    RUN(test_fragments);
+    RUN(test_large_array);
+    RUN(test_flush_globals);
+    RUN(test_unbounded);
+    RUN(test_config_checks);
+    return t_done();
+}
