@@ -16,6 +16,21 @@
 #include "mmusim/walk.h"
 
 enum { PH_IDLE, PH_READ, PH_AD };
+
+/* The last L1 entry an access used, per L1 array: an exact shortcut (DESIGN.md habit 6).
+ * Using the same way again changes no replacement state (LRU order and PLRU bits are already
+ * as a touch would leave them; FIFO and random ignore hits), so a repeat hit only needs its
+ * counters. Anything else that happens to the L1 array, and any change of the control state
+ * the rights depend on, kills the memo. */
+typedef struct {
+    uint32_t vpn;          /* la >> 12; MEMO_NONE when empty */
+    uint8_t allow;         /* bit k: an access of kind k may use the entry now */
+    uint8_t page_shift;
+    uint64_t page;         /* physical address of the 4 KiB page */
+    size_t hit_stat;       /* offset of the l1 hit counter of this page size, kind fetch */
+} L1Memo;
+
+#define MEMO_NONE UINT32_MAX
 enum { COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT };
 
 struct Mmu {
@@ -25,6 +40,8 @@ struct Mmu {
     WalkEnv env;
     Tlb *l1i, *l1d, *l2, *pdec; /* l1i == l1d when unified or in reference mode */
     MmuStats st;
+    L1Memo memo[2];        /* [0] for the L1 data TLB, [1] for the L1 instruction TLB */
+    uint8_t memo_of[ACC_KINDS]; /* which memo an access kind uses (both 0 when unified) */
     MmuObserver obs;
     void *obs_ctx;
     /* The access in flight. */
@@ -62,7 +79,12 @@ static Tlb *make_level(const TlbConfig *c, uint64_t seed, bool *ok) {
     return t;
 }
 
-static void refresh_env(Mmu *m) { walk_env_init(&m->env, &m->regs, &m->cfg.profile); }
+static void kill_memos(Mmu *m) { m->memo[0].vpn = m->memo[1].vpn = MEMO_NONE; }
+
+static void refresh_env(Mmu *m) {
+    walk_env_init(&m->env, &m->regs, &m->cfg.profile);
+    kill_memos(m);
+}
 
 Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
     if (mmu_config_check(cfg)) return NULL;
@@ -85,6 +107,7 @@ Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
         mmu_free(m);
         return NULL;
     }
+    m->memo_of[ACC_FETCH] = m->l1i != m->l1d;
     refresh_env(m);
     return m;
 }
@@ -125,12 +148,14 @@ static void drop_tlb_page(Mmu *m, Tlb *t, uint32_t la) {
 
 /* Every TLB level's entries for la's page (the PDE cache is separate). */
 static void drop_page(Mmu *m, uint32_t la) {
+    kill_memos(m);
     drop_tlb_page(m, m->l1d, la);
     if (m->l1i != m->l1d) drop_tlb_page(m, m->l1i, la);
     drop_tlb_page(m, m->l2, la);
 }
 
 static void flush_tlbs(Mmu *m, bool keep_global) {
+    kill_memos(m);
     Tlb *levels[3] = {m->l1d, m->l1i != m->l1d ? m->l1i : NULL, m->l2};
     for (int i = 0; i < 3; i++)
         if (levels[i]) m->st.entries_dropped += tlb_flush(levels[i], keep_global);
@@ -242,12 +267,12 @@ int mmu_write_efer(Mmu *m, uint64_t v) {
 void mmu_set_cpl(Mmu *m, uint8_t cpl) {
     MM_ASSERT(cpl <= 3);
     m->regs.cpl = cpl;
-    m->env.cpl = cpl;
+    refresh_env(m); /* the allow table depends on CPL */
 }
 
 void mmu_set_eflags(Mmu *m, uint32_t eflags) {
     m->regs.eflags = eflags;
-    m->env.ac = (eflags & EFLAGS_AC) != 0;
+    refresh_env(m); /* and on AC */
 }
 
 void mmu_set_profile(Mmu *m, const CpuProfile *prof) {
@@ -304,7 +329,7 @@ static void hit_result(const Mmu *m, const TlbEntry *e, uint32_t la, uint8_t sou
 /* Use a TLB hit if A.8.5 allows: rights under the current control bits, and no write through
  * an entry cached clean. Returns false after counting the re-walk reason. */
 static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
-    if (!walk_rights_allow(&m->env, (AccessKind)a->kind, a->implicit, e->rights)) {
+    if (!walk_rights_allow_fast(&m->env, (AccessKind)a->kind, a->implicit, e->rights)) {
         m->st.rewalk_rights++;
         return false;
     }
@@ -313,6 +338,17 @@ static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
         return false;
     }
     return true;
+}
+
+/* Remember the L1 entry this access used (after an L1 hit or an L1 fill). tr is the page-level
+ * translation (tlb_translation form: frame = the whole page's base). */
+static void set_memo(Mmu *m, uint8_t kind, const TlbEntry *tr, uint32_t la) {
+    L1Memo *mm = &m->memo[m->memo_of[kind]];
+    mm->allow = m->env.allow[rights_index(tr->rights)] & (tr->dirty ? 7u : ~(1u << ACC_WRITE));
+    mm->vpn = la >> 12;
+    mm->page_shift = tr->page_shift;
+    mm->page = (tr->frame + (la & ((UINT32_C(1) << tr->page_shift) - 1))) & ~UINT64_C(0xFFF);
+    mm->hit_stat = tlb_stat_base[0][0] + (tr->page_shift > 12 ? COL_HIT_LARGE : COL_HIT_4K) * sizeof(uint64_t);
 }
 
 /* Look a level up. 1: hit used; 0: miss; -1: unusable hit (page dropped from every level). */
@@ -325,15 +361,17 @@ static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
         drop_page(m, a->la);
         return -1;
     }
+    TlbEntry tr = tlb_translation(e);
+    if (level == 1) set_memo(m, a->kind, &tr, a->la);
     tlb_touch(t, slot);
     int size_col = e->page_shift > 12 ? COL_HIT_LARGE : COL_HIT_4K;
     count_tlb(m, level, a->kind, size_col);
     if (level == 2 && m->l1_missed) {
         count_tlb(m, 1, a->kind, size_col + (COL_MISS_4K - COL_HIT_4K));
-        TlbEntry tr = tlb_translation(e);
         Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
         TlbFill f = tlb_fill(l1, &tr, a->la);
         count_fill(m, 1, &f);
+        if (f.stored) set_memo(m, a->kind, &tr, a->la);
     }
     hit_result(m, e, a->la, level == 1 ? SRC_L1 : SRC_L2, r);
     return 1;
@@ -376,6 +414,7 @@ static int finish_walk(Mmu *m, Result *r) {
     if (l1) {
         TlbFill f = tlb_fill(l1, &tr, w->la);
         count_fill(m, 1, &f);
+        if (f.stored) set_memo(m, m->acc.kind, &tr, w->la);
     }
     if (m->pdec && w->pde_cacheable) {
         TlbEntry pde = {.frame = w->pde_table, .page_shift = m->env.large_shift,
@@ -440,6 +479,15 @@ int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
         *r = (Result){.source = SRC_UNPAGED, .paddr = a->la, .cr2 = m->regs.cr2};
         return MMU_STEP_DONE;
     }
+    L1Memo *mm = &m->memo[m->memo_of[a->kind]];
+    if (a->la >> 12 == mm->vpn && (mm->allow >> a->kind & 1) && !a->implicit) {
+        ++*stat_at(m, mm->hit_stat + a->kind * (tlb_stat_base[0][1] - tlb_stat_base[0][0]));
+        m->st.cycles += m->cfg.lat_l1;
+        *r = (Result){.source = SRC_L1, .page_shift = mm->page_shift, .cr2 = m->regs.cr2,
+                      .paddr = mm->page | (a->la & 0xFFF)};
+        return MMU_STEP_DONE;
+    }
+    mm->vpn = MEMO_NONE; /* whatever happens next touches this L1 array */
     m->acc = *a;
     m->l1_missed = m->l2_missed = false;
     Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;

@@ -15,6 +15,7 @@ typedef struct {
     uint32_t sets, ways;
     uint32_t *key;    /* sets*ways */
     TlbEntry *e;      /* sets*ways */
+    uint16_t *used;   /* valid ways per set: a full set goes straight to the policy */
     Repl *repl;
     uint32_t frags;   /* valid 4 KiB fragments of large pages (small array only) */
     uint64_t valid;
@@ -62,11 +63,13 @@ static bool array_init(Array *a, TlbGeom g, ReplPolicy p, uint64_t seed) {
     a->sets = g.sets, a->ways = g.ways;
     a->key = calloc(n, sizeof *a->key);
     a->e = calloc(n, sizeof *a->e);
+    a->used = calloc(g.sets, sizeof *a->used);
     a->repl = repl_new(p, g.sets, g.ways, seed);
-    return a->key && a->e && a->repl;
+    return a->key && a->e && a->used && a->repl;
 }
 
 static void array_free(Array *a) {
+    free(a->used);
     free(a->key);
     free(a->e);
     repl_free(a->repl);
@@ -85,31 +88,36 @@ static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
 static void array_drop(Array *a, size_t i) {
     if (a->e[i].shift < a->e[i].page_shift) a->frags--;
     a->key[i] = 0;
+    a->used[i / a->ways]--;
     a->valid--;
 }
 
+/* The caller guarantees the page is not cached here (tlb_fill's contract), so a fill takes the
+ * lowest invalid way, or, when the set is full, the policy's victim. */
 static TlbFill array_fill(Array *a, uint8_t which, const TlbEntry *ent) {
     TlbFill f = {.stored = true, .slot = {.array = which}};
-    uint32_t set;
-    int way = array_find(a, ent->vpn, &set);
-    if (way < 0) { /* an invalid way first, lowest index; else ask the policy */
-        const uint32_t *k = &a->key[(size_t)set * a->ways];
-        for (uint32_t w = 0; w < a->ways && way < 0; w++)
-            if (!k[w]) way = (int)w;
+    uint32_t set = ent->vpn & (a->sets - 1), way = 0;
+    uint32_t *k = &a->key[(size_t)set * a->ways];
+#ifndef NDEBUG
+    uint32_t ignored;
+    MM_ASSERT(array_find(a, ent->vpn, &ignored) < 0);
+#endif
+    if (a->used[set] < a->ways) {
+        while (k[way]) way++;
+    } else {
+        way = repl_victim(a->repl, set);
+        f.evicted = true;
+        f.victim = a->e[(size_t)set * a->ways + way];
+        array_drop(a, (size_t)set * a->ways + way);
     }
-    if (way < 0) way = (int)repl_victim(a->repl, set);
-    size_t i = (size_t)set * a->ways + (uint32_t)way;
-    if (a->key[i]) {
-        f.evicted = a->e[i].vpn != ent->vpn; /* a refill of the same page replaces nothing */
-        f.victim = a->e[i];
-        array_drop(a, i);
-    }
-    a->key[i] = array_key(ent->vpn);
+    size_t i = (size_t)set * a->ways + way;
+    k[way] = array_key(ent->vpn);
     a->e[i] = *ent;
+    a->used[set]++;
     a->valid++;
     if (ent->shift < ent->page_shift) a->frags++;
-    repl_fill(a->repl, set, (uint32_t)way);
-    f.slot.set = set, f.slot.way = (uint32_t)way;
+    repl_fill(a->repl, set, way);
+    f.slot.set = set, f.slot.way = way;
     return f;
 }
 
@@ -247,25 +255,26 @@ void tlb_free(Tlb *t) {
     free(t);
 }
 
+static inline const TlbEntry *array_lookup(const Array *a, uint8_t which, uint32_t vpn,
+                                           TlbSlot *slot) {
+    uint32_t set;
+    int w = array_find(a, vpn, &set);
+    if (w < 0) return NULL;
+    *slot = (TlbSlot){.array = which, .set = set, .way = (uint32_t)w};
+    return &a->e[(size_t)set * a->ways + (uint32_t)w];
+}
+
 const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSlot *slot) {
-    if (t->unbounded) {
-        size_t i = store_find(&t->store, store_key(12, la >> 12));
-        if (i == SIZE_MAX) i = store_find(&t->store, store_key(large_shift, la >> large_shift));
-        if (i == SIZE_MAX) return NULL;
-        *slot = (TlbSlot){.array = TLB_UNBOUNDED, .set = (uint32_t)i};
-        return &t->store.e[i];
-    }
-    for (uint8_t which = TLB_SMALL; which <= TLB_LARGE; which++) {
-        const Array *a = &t->arr[which];
-        if (!a->sets) continue;
-        uint32_t set;
-        int w = array_find(a, la >> (which == TLB_SMALL ? 12 : large_shift), &set);
-        if (w >= 0) {
-            *slot = (TlbSlot){.array = which, .set = set, .way = (uint32_t)w};
-            return &a->e[(size_t)set * a->ways + (uint32_t)w];
-        }
-    }
-    return NULL;
+    const Array *s = &t->arr[TLB_SMALL], *l = &t->arr[TLB_LARGE];
+    const TlbEntry *e = NULL;
+    if (s->sets) e = array_lookup(s, TLB_SMALL, la >> 12, slot);
+    if (!e && l->sets) e = array_lookup(l, TLB_LARGE, la >> large_shift, slot);
+    if (e || !t->unbounded) return e;
+    size_t i = store_find(&t->store, store_key(12, la >> 12));
+    if (i == SIZE_MAX) i = store_find(&t->store, store_key(large_shift, la >> large_shift));
+    if (i == SIZE_MAX) return NULL;
+    *slot = (TlbSlot){.array = TLB_UNBOUNDED, .set = (uint32_t)i};
+    return &t->store.e[i];
 }
 
 void tlb_touch(Tlb *t, TlbSlot slot) {

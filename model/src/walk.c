@@ -16,7 +16,9 @@ uint64_t walk_pdpte_reserved(const CpuProfile *prof) { /* A.2.2: 2:1, 8:5, 63:M 
 }
 
 /* 32-bit paging, A.2.1 and A.7. A 4 MiB PDE carries physical-address bits 39:32 in bits 20:13
- * with PSE-36; the bits that would lie at or above MAXPHYADDR are reserved, and bit 21 always. */
+ * with PSE-36; the bits that would lie at or above MAXPHYADDR are reserved, and bit 21 always.
+ * SDM 4.3: "there are reserved bits only if CR4.PSE = 1", so without PAT the PTE's bit 7 is
+ * reserved only under PSE (A.7 of the shared spec omits that condition; docs/spec-notes.md). */
 static void levels_32(WalkEnv *env, const CpuRegs *r, const CpuProfile *p) {
     unsigned first_rsvd = p->pse36 ? 13 + (p->maxphyaddr - 32) : 13;
     env->large_shift = 22;
@@ -26,7 +28,7 @@ static void levels_32(WalkEnv *env, const CpuRegs *r, const CpuProfile *p) {
                                 .large_ok = (r->cr4 & CR4_PSE) != 0,
                                 .rsvd_large = bits(21, first_rsvd) | (p->pat ? 0 : bits(12, 12))};
     env->level[1] = (WalkLevel){.shift = 12, .index_bits = 10, .entry_size = 4,
-                                .rsvd_leaf = p->pat ? 0 : PTE_PS};
+                                .rsvd_leaf = (p->pat || !(r->cr4 & CR4_PSE)) ? 0 : PTE_PS};
 }
 
 /* PAE paging, A.2.2 and A.7: 62:M everywhere, 63 unless NXE, 20:13 in a 2 MiB PDE. */
@@ -59,6 +61,12 @@ void walk_env_init(WalkEnv *env, const CpuRegs *r, const CpuProfile *p) {
     env->id_bit = env->smep || env->nx; /* A.6: I/D only with SMEP or PAE+NXE */
     if (env->mode == PAGING_PAE) levels_pae(env, r, p);
     else levels_32(env, r, p);
+    for (unsigned i = 0; i < 8; i++) {
+        Rights rt = {.rw = i & 1, .us = (i >> 1) & 1, .xd = (i >> 2) & 1};
+        env->allow[i] = 0;
+        for (int k = 0; k < ACC_KINDS; k++)
+            if (walk_rights_allow(env, (AccessKind)k, false, rt)) env->allow[i] |= (uint8_t)(1u << k);
+    }
 }
 
 /* A.4, one row per case. A supervisor access is one at CPL<3 or an implicit one. */
@@ -140,7 +148,7 @@ static uint64_t leaf_frame(const WalkEnv *env, uint64_t entry, bool large) {
 /* A.3 steps 4-6 and A.5: rights, then the write-backs a successful access needs. */
 static WalkStatus finish(Walk *w, const WalkEnv *env, uint64_t leaf, bool large) {
     AccessKind kind = (AccessKind)w->kind;
-    if (!walk_rights_allow(env, kind, w->implicit, w->rights)) return fault(w, env, PFERR_P);
+    if (!walk_rights_allow_fast(env, kind, w->implicit, w->rights)) return fault(w, env, PFERR_P);
     w->page_shift = large ? env->large_shift : 12;
     w->frame = leaf_frame(env, leaf, large);
     w->paddr = w->frame | (w->la & ((UINT32_C(1) << w->page_shift) - 1));

@@ -79,7 +79,9 @@ const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSl
 void tlb_touch(Tlb *t, TlbSlot slot);
 
 /* Cache a translation of a page of size 1 << tr->page_shift containing la. tr->frame is the
- * page's physical base; vpn and shift are derived here. */
+ * page's physical base; vpn and shift are derived here. Contract: the page is not cached in
+ * this level already (the MMU fills only after a miss or after dropping the page); debug
+ * builds check it. */
 TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la);
 
 /* The page-level translation an entry holds (a fragment's frame becomes the large page's

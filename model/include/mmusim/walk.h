@@ -40,6 +40,8 @@ typedef struct {
     bool wp, smep, smap, ac, nx, pge;
     bool id_bit;          /* error-code I/D is reported for fetches (A.6) */
     uint8_t cpl;
+    uint8_t allow[8];     /* walk_rights_allow for explicit accesses, bit per AccessKind,
+                             indexed by rights_index(); rebuilt with the rest of the env */
 } WalkEnv;
 
 void walk_env_init(WalkEnv *env, const CpuRegs *regs, const CpuProfile *prof);
@@ -52,9 +54,18 @@ typedef struct {
     uint8_t rw, us, xd;
 } Rights;
 
+static inline unsigned rights_index(Rights r) { return (unsigned)(r.rw | r.us << 1 | r.xd << 2); }
+
 /* A.4: is the access allowed with these rights under the current WP/SMEP/SMAP/AC/NX?
  * Used by the walker and by every TLB hit. */
 bool walk_rights_allow(const WalkEnv *env, AccessKind kind, bool implicit, Rights r);
+
+/* The same answer from env->allow for explicit accesses (the hot path of every TLB hit). */
+static inline bool walk_rights_allow_fast(const WalkEnv *env, AccessKind kind, bool implicit,
+                                          Rights r) {
+    return implicit ? walk_rights_allow(env, kind, true, r)
+                    : (env->allow[rights_index(r)] >> kind) & 1;
+}
 
 /* A.6: the one place that builds a #PF error code. flags = PFERR_P and/or PFERR_RSVD. */
 uint32_t walk_error_code(const WalkEnv *env, AccessKind kind, bool implicit, uint32_t flags);

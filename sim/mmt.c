@@ -1,0 +1,488 @@
+/* mmt.c - MMT v1 text reader; see mmt.h and traces/README.md. */
+#include "mmt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mmusim/cpu.h"
+#include "mmusim/physmem.h"
+#include "msg.h"
+
+#define MAX_TOK 8          /* more than any record has, so the first extra field is kept */
+#define ACCESS_SIZE_MAX 4096
+#define LA_DIGITS 8
+#define PA_DIGITS 10       /* 40-bit physical addresses (physmem.h) */
+#define QUOTE_MAX 48
+
+typedef struct {
+    const char *p;
+    size_t n;
+} Tok;
+
+typedef struct Line Line;
+typedef bool (*ParseFn)(Line *ln, Record *r);
+
+/* One row per keyword: the usage string doubles as the field-count error message. */
+typedef struct {
+    const char *name;
+    const char *usage;
+    uint8_t min_tok, max_tok; /* tokens on the line, keyword(s) included */
+    uint8_t sub;              /* AccessKind, RegId, poke width or ExpectKind */
+    ParseFn parse;            /* NULL: an OS-mode event, whose fields are not read */
+} Syntax;
+
+struct Line {
+    Tok tok[MAX_TOK];
+    size_t n;                 /* tokens on the line; may exceed MAX_TOK */
+    const Syntax *syn;
+    bool first_record;
+    const char *name;
+    uint64_t lineno;
+    char *err;
+    size_t errlen;
+};
+
+static bool fail(Line *ln, const char *fmt, ...) MSG_PRINTF(2, 3);
+static bool fail(Line *ln, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vat(ln->err, ln->errlen, ln->name, ln->lineno, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* A token made safe to print: non-printable bytes as \xNN, long tokens cut with "...". */
+static const char *quote(char buf[QUOTE_MAX], Tok t) {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        unsigned char c = (unsigned char)t.p[i];
+        if (o + 4 >= QUOTE_MAX - 4) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f) {
+            buf[o++] = (char)c;
+        } else {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[c >> 4];
+            buf[o++] = hex[c & 15];
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static bool tok_is(Tok t, const char *s) {
+    size_t n = strlen(s);
+    return t.n == n && memcmp(t.p, s, n) == 0;
+}
+
+/* Fields are separated by runs of spaces or tabs; a field starting with '#' starts a comment
+ * that runs to the end of the line. A trailing '\r' (CRLF files) is dropped. */
+static void tokenize(Line *ln, const char *s, size_t len) {
+    if (len && s[len - 1] == '\r') len--;
+    size_t i = 0;
+    ln->n = 0;
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+        if (i >= len || s[i] == '#') return;
+        size_t start = i;
+        while (i < len && s[i] != ' ' && s[i] != '\t') i++;
+        if (ln->n < MAX_TOK) ln->tok[ln->n] = (Tok){s + start, i - start};
+        ln->n++;
+    }
+}
+
+/* ---- numbers ---------------------------------------------------------------------------- */
+
+typedef enum { NUM_OK, NUM_BAD, NUM_WIDE } NumStatus;
+
+/* Digit value + 1, so that 0 marks a non-digit: one load per character on the hot path. */
+static const uint8_t hex_value[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
+/* Hex with an optional 0x/0X prefix. Leading zeros count towards max_digits: writers emit
+ * fixed widths, and a 12-digit "linear address" is a broken trace whatever its value. */
+static NumStatus parse_hex(Tok t, unsigned max_digits, uint64_t *out) {
+    const char *s = t.p;
+    size_t n = t.n;
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        n -= 2;
+    }
+    if (n == 0) return NUM_BAD;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = hex_value[(unsigned char)s[i]];
+        if (!d) return NUM_BAD;
+        v = (v << 4) | (d - 1);
+    }
+    if (n > max_digits) return NUM_WIDE;
+    *out = v;
+    return NUM_OK;
+}
+
+/* Decimal digits only; saturates instead of wrapping so that range checks stay honest. */
+static NumStatus parse_dec(Tok t, uint64_t *out) {
+    if (t.n == 0) return NUM_BAD;
+    uint64_t v = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        unsigned d = (unsigned)((unsigned char)t.p[i] - '0');
+        if (d > 9) return NUM_BAD;
+        v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+    }
+    *out = v;
+    return NUM_OK;
+}
+
+static bool hex_at(Line *ln, size_t i, unsigned digits, const char *what, uint64_t *out) {
+    char q[QUOTE_MAX];
+    switch (parse_hex(ln->tok[i], digits, out)) {
+    case NUM_OK: return true;
+    case NUM_BAD: return fail(ln, "bad %s '%s' (expected hex)", what, quote(q, ln->tok[i]));
+    default: break;
+    }
+    return fail(ln, "%s '%s' is wider than %u hex digits", what, quote(q, ln->tok[i]), digits);
+}
+
+static bool dec_at(Line *ln, size_t i, const char *what, uint64_t min, uint64_t max,
+                   uint64_t *out) {
+    char q[QUOTE_MAX];
+    bool bad = parse_dec(ln->tok[i], out) != NUM_OK;
+    if (!bad && *out >= min && *out <= max) return true;
+    quote(q, ln->tok[i]);
+    if (bad)
+        return fail(ln, "bad %s '%s' (expected decimal %llu..%llu)", what, q,
+                    (unsigned long long)min, (unsigned long long)max);
+    return fail(ln, "%s %s is out of range (%llu..%llu)", what, q, (unsigned long long)min,
+                (unsigned long long)max);
+}
+
+/* A physical address at which `width` bytes will be read or written (physmem.h's limit). */
+static bool paddr_at(Line *ln, size_t i, unsigned width, uint64_t *out) {
+    if (!hex_at(ln, i, PA_DIGITS, "physical address", out)) return false;
+    if (*out + width > PHYSMEM_LIMIT)
+        return fail(ln, "%u bytes at physical address %010llx run past the %d-bit physical "
+                        "address space", width, (unsigned long long)*out, PHYSMEM_ADDR_BITS);
+    return true;
+}
+
+static bool extra_field(Line *ln, size_t i) {
+    char q[QUOTE_MAX];
+    return fail(ln, "extra field '%s' (usage: %s)", quote(q, ln->tok[i]), ln->syn->usage);
+}
+
+static bool check_count(Line *ln, const Syntax *syn) {
+    ln->syn = syn;
+    if (ln->n < syn->min_tok) return fail(ln, "missing field (usage: %s)", syn->usage);
+    if (ln->n > syn->max_tok) return extra_field(ln, syn->max_tok);
+    return true;
+}
+
+/* ---- records ---------------------------------------------------------------------------- */
+
+/* =VALUE: only loads (compare) and stores (write) have a meaning for it; it is at most 8
+ * bytes, little-endian, and must fit the access size. */
+static bool access_value(Line *ln, size_t i, Record *r) {
+    char q[QUOTE_MAX];
+    Tok v = {ln->tok[i].p + 1, ln->tok[i].n - 1};
+    if (r->keyword[0] != 'L' && r->keyword[0] != 'S')
+        return fail(ln, "'=VALUE' is allowed only on L and S accesses");
+    if (r->size > 8)
+        return fail(ln, "'=VALUE' needs an access size of at most 8 (size is %u)", r->size);
+    switch (parse_hex(v, 16, &r->value)) {
+    case NUM_BAD: return fail(ln, "bad value '%s' (expected hex)", quote(q, v));
+    case NUM_WIDE: return fail(ln, "value '%s' is wider than 16 hex digits", quote(q, v));
+    default: break;
+    }
+    if (r->size < 8 && (r->value >> (8 * r->size)) != 0)
+        return fail(ln, "value '%s' does not fit in %u byte%s", quote(q, v), r->size,
+                    r->size == 1 ? "" : "s");
+    r->has_value = true;
+    return true;
+}
+
+static bool parse_access(Line *ln, Record *r) {
+    uint64_t size = 0;
+    r->kind = REC_ACCESS;
+    r->access = ln->syn->sub;
+    if (!hex_at(ln, 1, LA_DIGITS, "linear address", &r->addr)) return false;
+    if (!dec_at(ln, 2, "access size", 1, ACCESS_SIZE_MAX, &size)) return false;
+    r->size = (uint32_t)size;
+    size_t i = 3;
+    if (i < ln->n && ln->tok[i].p[0] == '=') {
+        if (!access_value(ln, i, r)) return false;
+        i++;
+    }
+    if (i < ln->n && tok_is(ln->tok[i], "implicit")) {
+        r->implicit = true;
+        i++;
+    }
+    return i < ln->n ? extra_field(ln, i) : true;
+}
+
+static bool parse_reg(Line *ln, Record *r) {
+    r->kind = REC_REG;
+    r->reg = ln->syn->sub;
+    return hex_at(ln, 1, r->reg == REG_EFER ? 16 : 8, "value", &r->value);
+}
+
+static bool parse_eflags(Line *ln, Record *r) {
+    r->kind = REC_EFLAGS;
+    return hex_at(ln, 1, 8, "value", &r->value);
+}
+
+static bool parse_cpl(Line *ln, Record *r) {
+    r->kind = REC_CPL;
+    return dec_at(ln, 1, "cpl", 0, 3, &r->value);
+}
+
+static bool parse_poke(Line *ln, Record *r) {
+    r->kind = REC_POKE;
+    r->size = ln->syn->sub;
+    return paddr_at(ln, 1, r->size, &r->addr) && hex_at(ln, 2, 2 * r->size, "value", &r->value);
+}
+
+static bool parse_invlpg(Line *ln, Record *r) {
+    r->kind = REC_INVLPG;
+    return hex_at(ln, 1, LA_DIGITS, "linear address", &r->addr);
+}
+
+/* "maxphyaddr, pat, pse36": the knobs a trace may set, from the knob table. */
+static const char *profile_knob_list(char *buf, size_t len) {
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < knob_count(); i++) {
+        const Knob *k = knob_get(i);
+        if (!k->profile) continue;
+        int w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", k->name);
+        if (w < 0 || (size_t)w >= len - o) break;
+        o += (size_t)w;
+    }
+    return buf;
+}
+
+/* Only CPU-profile knobs: a trace describes the CPU it was written for, never the TLB under
+ * study. The value is checked now, on a scratch configuration, so that a bad one is reported
+ * against its line before anything runs. */
+static bool parse_config(Line *ln, Record *r) {
+    char name[64], q[QUOTE_MAX], list[128];
+    Tok nt = ln->tok[1], vt = ln->tok[2];
+    r->kind = REC_CONFIG;
+    if (nt.n < sizeof name) {
+        memcpy(name, nt.p, nt.n);
+        name[nt.n] = '\0';
+        r->knob = knob_find(name);
+    }
+    if (!r->knob) return fail(ln, "unknown config knob '%s'", quote(q, nt));
+    if (!r->knob->profile)
+        return fail(ln, "config knob '%s' is not a CPU-profile knob (allowed: %s)", r->knob->name,
+                    profile_knob_list(list, sizeof list));
+    if (vt.n >= RECORD_TEXT_MAX) return fail(ln, "config value '%s' is too long", quote(q, vt));
+    memcpy(r->text, vt.p, vt.n);
+    r->text[vt.n] = '\0';
+    MmuConfig scratch = mmu_config_default();
+    const char *why = knob_set(&scratch, r->knob, r->text);
+    if (why) return fail(ln, "config %s %s: %s", r->knob->name, quote(q, vt), why);
+    return true;
+}
+
+static bool parse_mode(Line *ln, Record *r) {
+    char q[QUOTE_MAX];
+    r->kind = REC_MODE;
+    if (!ln->first_record) return fail(ln, "'mode' must be the first record of the trace");
+    if (!tok_is(ln->tok[1], "bare"))
+        return fail(ln, "unknown mode '%s' (this build knows only 'bare')", quote(q, ln->tok[1]));
+    return true;
+}
+
+static bool parse_expect_ok(Line *ln, Record *r) { return paddr_at(ln, 2, 1, &r->addr); }
+static bool parse_expect_pf(Line *ln, Record *r) {
+    return hex_at(ln, 2, 8, "error code", &r->value);
+}
+static bool parse_nothing(Line *ln, Record *r) {
+    (void)ln;
+    (void)r;
+    return true;
+}
+static bool parse_expect_mem(Line *ln, Record *r) {
+    unsigned width = r->expect == EXP_MEM64 ? 8 : 4;
+    return paddr_at(ln, 2, width, &r->addr) && hex_at(ln, 3, 2 * width, "value", &r->value);
+}
+
+static const Syntax expectations[] = {
+    {"ok", "expect ok PADDR", 3, 3, EXP_OK, parse_expect_ok},
+    {"pf", "expect pf ERR", 3, 3, EXP_PF, parse_expect_pf},
+    {"gp", "expect gp", 2, 2, EXP_GP, parse_nothing},
+    {"mem", "expect mem PADDR V", 4, 4, EXP_MEM, parse_expect_mem},
+    {"mem64", "expect mem64 PADDR V", 4, 4, EXP_MEM64, parse_expect_mem},
+    /* OS mode; the class is for the memory manager to read. */
+    {"fault", "expect fault CLASS", 3, 3, EXP_FAULT, parse_nothing},
+};
+
+static const Syntax *find_syntax(const Syntax *tab, size_t n, Tok t) {
+    for (size_t i = 0; i < n; i++)
+        if (tok_is(t, tab[i].name)) return &tab[i];
+    return NULL;
+}
+
+static bool parse_expect(Line *ln, Record *r) {
+    char q[QUOTE_MAX];
+    const Syntax *syn =
+        find_syntax(expectations, sizeof expectations / sizeof expectations[0], ln->tok[1]);
+    r->kind = REC_EXPECT;
+    if (!syn)
+        return fail(ln, "unknown expectation '%s' (ok, pf, gp, mem, mem64)",
+                    quote(q, ln->tok[1]));
+    r->expect = syn->sub;
+    return check_count(ln, syn) && syn->parse(ln, r);
+}
+
+/* The access rows come first (find_keyword relies on it); every other keyword is longer. */
+#define ACCESS_ROWS 4
+static const Syntax keywords[] = {
+    {"L", "L ADDR SIZE [=VALUE] [implicit]", 3, 5, ACC_READ, parse_access},
+    {"I", "I ADDR SIZE [implicit]", 3, 5, ACC_FETCH, parse_access},
+    {"S", "S ADDR SIZE [=VALUE] [implicit]", 3, 5, ACC_WRITE, parse_access},
+    {"M", "M ADDR SIZE [implicit]", 3, 5, ACC_WRITE, parse_access},
+    /* The row for each kind of expectation does the real field-count check. */
+    {"expect", "expect ok|pf|gp|mem|mem64 ...", 2, MAX_TOK - 1, 0, parse_expect},
+    {"cr0", "cr0 V", 2, 2, REG_CR0, parse_reg},
+    {"cr3", "cr3 V", 2, 2, REG_CR3, parse_reg},
+    {"cr4", "cr4 V", 2, 2, REG_CR4, parse_reg},
+    {"efer", "efer V", 2, 2, REG_EFER, parse_reg},
+    {"eflags", "eflags V", 2, 2, 0, parse_eflags},
+    {"cpl", "cpl N", 2, 2, 0, parse_cpl},
+    {"poke", "poke PADDR V", 3, 3, 4, parse_poke},
+    {"poke64", "poke64 PADDR V", 3, 3, 8, parse_poke},
+    {"invlpg", "invlpg LADDR", 2, 2, 0, parse_invlpg},
+    {"config", "config NAME VALUE", 3, 3, 0, parse_config},
+    {"mode", "mode bare", 2, 2, 0, parse_mode},
+    /* OS-mode events (traces.md section 2), reserved for the memory manager. */
+    {"proc", NULL, 0, 0, 0, NULL},     {"fork", NULL, 0, 0, 0, NULL},
+    {"exec", NULL, 0, 0, 0, NULL},     {"exit", NULL, 0, 0, 0, NULL},
+    {"switch", NULL, 0, 0, 0, NULL},   {"reserve", NULL, 0, 0, 0, NULL},
+    {"commit", NULL, 0, 0, 0, NULL},   {"alloc", NULL, 0, 0, 0, NULL},
+    {"decommit", NULL, 0, 0, 0, NULL}, {"free", NULL, 0, 0, 0, NULL},
+    {"protect", NULL, 0, 0, 0, NULL},  {"section", NULL, 0, 0, 0, NULL},
+    {"close", NULL, 0, 0, 0, NULL},    {"map", NULL, 0, 0, 0, NULL},
+    {"unmap", NULL, 0, 0, 0, NULL},    {"tick", NULL, 0, 0, 0, NULL},
+    {"idle", NULL, 0, 0, 0, NULL},
+};
+
+/* Field by field: zeroing the whole Record (and its text buffer) per line cost more than
+ * parsing an access line. */
+static void record_start(Record *r, uint64_t line, const char *keyword) {
+    r->kind = REC_OS;
+    r->reg = r->access = r->expect = 0;
+    r->has_value = r->implicit = false;
+    r->size = 0;
+    r->addr = r->value = 0;
+    r->line = line;
+    r->keyword = keyword;
+    r->knob = NULL;
+    r->text[0] = '\0';
+}
+
+/* Accesses are nearly every line: their one-letter keywords skip the table search. */
+static const Syntax *find_keyword(Tok t) {
+    if (t.n == 1) {
+        for (size_t i = 0; i < ACCESS_ROWS; i++)
+            if (keywords[i].name[0] == t.p[0]) return &keywords[i];
+        return NULL;
+    }
+    return find_syntax(keywords + ACCESS_ROWS, sizeof keywords / sizeof keywords[0] - ACCESS_ROWS,
+                       t);
+}
+
+static bool parse_line(Line *ln, Record *r) {
+    char q[QUOTE_MAX];
+    const Syntax *syn = find_keyword(ln->tok[0]);
+    if (!syn) return fail(ln, "unknown keyword '%s'", quote(q, ln->tok[0]));
+    record_start(r, ln->lineno, syn->name);
+    if (!syn->parse) {
+        r->kind = REC_OS;
+        return true;
+    }
+    return check_count(ln, syn) && syn->parse(ln, r);
+}
+
+/* Line 1 must be "#mmt 1": the format and its version, so that a wrong file fails at once. */
+static bool check_header(Line *ln, const char *s, size_t len) {
+    char q[QUOTE_MAX];
+    if (len && s[len - 1] == '\r') len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    if (len > 4 && memcmp(s, "#mmt", 4) == 0 && (s[4] == ' ' || s[4] == '\t')) {
+        size_t i = 5;
+        while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+        Tok v = {s + i, len - i};
+        if (tok_is(v, "1")) return true;
+        return fail(ln, "unsupported MMT version '%s' (this reader knows 1)", quote(q, v));
+    }
+    return fail(ln, "missing '#mmt 1' header");
+}
+
+/* Only comments may exceed INPUT_LINE_MAX (a long #source command line, say). */
+static bool skip_long(MmtReader *p, Line *ln, const char *s) {
+    size_t i = 0;
+    while (i < INPUT_LINE_MAX && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (i == INPUT_LINE_MAX || s[i] != '#')
+        return fail(ln, "line is longer than %d bytes", INPUT_LINE_MAX);
+    if (input_skip_rest(p->in) == INPUT_ERROR) {
+        snprintf(ln->err, ln->errlen, "%s", input_error(p->in));
+        return false;
+    }
+    return true;
+}
+
+void mmt_init(MmtReader *p, Input *in) { *p = (MmtReader){.in = in}; }
+
+int mmt_next(MmtReader *p, Record *r, char *err, size_t errlen) {
+    Line ln; /* not zeroed as a whole, for the same reason as record_start() */
+    ln.name = input_name(p->in);
+    ln.err = err;
+    ln.errlen = errlen;
+    ln.syn = NULL;
+    for (;;) {
+        char *s;
+        size_t len;
+        InputStatus st = input_line(p->in, &s, &len);
+        ln.lineno = input_lineno(p->in);
+        if (st == INPUT_ERROR) {
+            snprintf(err, errlen, "%s", input_error(p->in));
+            return -1;
+        }
+        if (st == INPUT_EOF && !p->header_seen) {
+            ln.lineno = 1;
+            fail(&ln, "missing '#mmt 1' header");
+            return -1;
+        }
+        if (st == INPUT_EOF) return 0;
+        if (!p->header_seen) {
+            if (!check_header(&ln, s, len)) return -1;
+            p->header_seen = true;
+            if (st == INPUT_LONG && input_skip_rest(p->in) == INPUT_ERROR) {
+                snprintf(err, errlen, "%s", input_error(p->in));
+                return -1;
+            }
+            continue;
+        }
+        if (st == INPUT_LONG) {
+            if (!skip_long(p, &ln, s)) return -1;
+            continue;
+        }
+        tokenize(&ln, s, len);
+        if (ln.n == 0) continue;
+        ln.first_record = !p->record_seen;
+        if (!parse_line(&ln, r)) return -1;
+        p->record_seen = true;
+        return 1;
+    }
+}

@@ -1,0 +1,289 @@
+/* options.c - the option table, its parser and --help; see options.h. */
+#include "options.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "msg.h"
+
+#define NAME_MAX_LEN 64
+#define VALUE_MAX 64
+#define HELP_COLUMNS 100
+
+typedef enum {
+    OPT_PRESET,
+    OPT_LIST_PRESETS,
+    OPT_LOG,
+    OPT_STATS,
+    OPT_OUTPUT,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_COUNT
+} OptId;
+
+typedef struct {
+    const char *name;
+    const char *arg;   /* metavariable of the value; NULL for a flag */
+    const char *deflt; /* shown by --help; NULL when there is none */
+    const char *help;
+} FrontOpt;
+
+static const FrontOpt front[OPT_COUNT] = {
+    [OPT_PRESET] = {"preset", "NAME", PRESET_DEFAULT,
+                    "start from a named configuration; applied before every knob, wherever it "
+                    "appears"},
+    [OPT_LIST_PRESETS] = {"list-presets", NULL, NULL, "list the presets and exit"},
+    [OPT_LOG] = {"log", NULL, NULL,
+                 "print one line per translation on standard output, before the statistics"},
+    [OPT_STATS] = {"stats", "FORMAT", "text", "statistics format: text, json or csv"},
+    [OPT_OUTPUT] = {"output", "FILE", NULL,
+                    "write the run header and statistics to FILE ('-': standard output)"},
+    [OPT_HELP] = {"help", NULL, NULL, "show this help and exit"},
+    [OPT_VERSION] = {"version", NULL, NULL, "print the version and exit"},
+};
+
+/* One command-line argument (or an option and its separate value). */
+typedef struct {
+    const FrontOpt *opt;    /* a front-end option, or */
+    const Knob *knob;       /* a knob, or neither: a positional argument in value */
+    const char *value;
+    char name[NAME_MAX_LEN];
+} Item;
+
+typedef struct {
+    int argc, i;
+    char **argv;
+    bool only_positional;   /* after "--" */
+    char *err;
+    size_t errlen;
+} Scan;
+
+static bool usage_error(Scan *s, const char *fmt, ...) MSG_PRINTF(2, 3);
+static bool usage_error(Scan *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, s->errlen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static const FrontOpt *front_find(const char *name) {
+    for (size_t i = 0; i < OPT_COUNT; i++)
+        if (strcmp(front[i].name, name) == 0) return &front[i];
+    return NULL;
+}
+
+/* Split "--NAME[=VALUE]" and look NAME up: front-end options first, then knobs. */
+static bool lookup(Scan *s, const char *arg, Item *it, const char **eq) {
+    const char *body = arg + 2;
+    *eq = strchr(body, '=');
+    size_t n = *eq ? (size_t)(*eq - body) : strlen(body);
+    if (n == 0 || n >= sizeof it->name)
+        return usage_error(s, "unknown option '%s' (see --help)", arg);
+    memcpy(it->name, body, n);
+    it->name[n] = '\0';
+    it->opt = front_find(it->name);
+    it->knob = it->opt ? NULL : knob_find(it->name);
+    if (!it->opt && !it->knob)
+        return usage_error(s, "unknown option '--%s' (see --help)", it->name);
+    return true;
+}
+
+/* The next item. 1: *it is set; 0: no more arguments; -1: usage error in s->err. */
+static int next_item(Scan *s, Item *it) {
+    if (s->i >= s->argc) return 0;
+    const char *arg = s->argv[s->i++];
+    *it = (Item){0};
+    if (!s->only_positional && strcmp(arg, "--") == 0) {
+        s->only_positional = true;
+        return next_item(s, it);
+    }
+    if (s->only_positional || arg[0] != '-' || strcmp(arg, "-") == 0) {
+        it->value = arg;
+        return 1;
+    }
+    const char *eq;
+    if (arg[1] != '-') return usage_error(s, "unknown option '%s' (see --help)", arg), -1;
+    if (!lookup(s, arg, it, &eq)) return -1;
+    bool takes_value = it->knob || it->opt->arg;
+    if (!takes_value && eq) return usage_error(s, "option '--%s' takes no value", it->name), -1;
+    if (takes_value && eq) {
+        it->value = eq + 1;
+    } else if (takes_value) {
+        if (s->i >= s->argc)
+            return usage_error(s, "option '--%s' needs a value", it->name), -1;
+        it->value = s->argv[s->i++];
+    }
+    return 1;
+}
+
+/* Pass 1: everything but the knobs, which must wait for the preset. */
+static bool take_front(Scan *s, Options *o, const Item *it, const char **preset) {
+    if (!it->opt && !it->knob) {
+        if (o->trace)
+            return usage_error(s, "more than one trace given ('%s' and '%s')", o->trace,
+                               it->value);
+        o->trace = it->value;
+        return true;
+    }
+    if (!it->opt) return true;
+    switch ((OptId)(it->opt - front)) {
+    case OPT_PRESET:
+        if (*preset)
+            return usage_error(s, "--preset given twice ('%s' and '%s')", *preset, it->value);
+        *preset = it->value;
+        break;
+    case OPT_LIST_PRESETS: o->list_presets = true; break;
+    case OPT_LOG: o->log = true; break;
+    case OPT_STATS:
+        if (!report_format_parse(it->value, &o->stats))
+            return usage_error(s, "unknown --stats format '%s' (text, json or csv)", it->value);
+        break;
+    case OPT_OUTPUT: o->output = it->value; break;
+    case OPT_HELP: o->help = true; break;
+    case OPT_VERSION: o->version = true; break;
+    default: break;
+    }
+    return true;
+}
+
+static bool pass_front(Scan *s, Options *o, const char **preset) {
+    Item it;
+    int st;
+    while ((st = next_item(s, &it)) == 1)
+        if (!take_front(s, o, &it, preset)) return false;
+    return st == 0;
+}
+
+/* Pass 2: knobs in command-line order, over the preset. */
+static bool pass_knobs(Scan *s, Options *o) {
+    Item it;
+    int st;
+    while ((st = next_item(s, &it)) == 1) {
+        if (!it.knob) continue;
+        const char *why = knob_set(&o->cfg, it.knob, it.value);
+        if (why) {
+            snprintf(s->err, s->errlen, "--%s=%s: %s", it.knob->name, it.value, why);
+            return false;
+        }
+    }
+    return st == 0;
+}
+
+bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) {
+    const char *preset = NULL;
+    *o = (Options){.stats = STATS_TEXT, .preset = PRESET_DEFAULT};
+    Scan s = {.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};
+    if (!pass_front(&s, o, &preset)) return false;
+    if (o->help || o->version || o->list_presets) return true;
+    if (!o->trace) return usage_error(&s, "no trace given (see --help)");
+    o->cfg = mmu_config_default();
+    if (preset) {
+        const Preset *p = preset_find(preset);
+        if (!p) return usage_error(&s, "unknown preset '%s' (see --list-presets)", preset);
+        p->apply(&o->cfg);
+        o->preset = p->name;
+    }
+    s = (Scan){.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};
+    if (!pass_knobs(&s, o)) return false;
+    const char *why = mmu_config_check(&o->cfg);
+    if (why) return usage_error(&s, "invalid configuration: %s", why);
+    return true;
+}
+
+/* ---- --help ----------------------------------------------------------------------------- */
+
+static void front_left(const FrontOpt *f, char *buf, size_t len) {
+    snprintf(buf, len, "--%s%s%s", f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+}
+
+static void knob_left(const MmuConfig *def, const Knob *k, char *buf, size_t len) {
+    char val[VALUE_MAX];
+    knob_format(def, k, val, sizeof val);
+    snprintf(buf, len, "--%s=%s", k->name, val);
+}
+
+static int help_width(const MmuConfig *def) {
+    char buf[NAME_MAX_LEN + VALUE_MAX + 8];
+    size_t w = 0;
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        front_left(&front[i], buf, sizeof buf);
+        if (strlen(buf) > w) w = strlen(buf);
+    }
+    for (size_t i = 0; i < knob_count(); i++) {
+        knob_left(def, knob_get(i), buf, sizeof buf);
+        if (strlen(buf) > w) w = strlen(buf);
+    }
+    return (int)w;
+}
+
+/* Help text wrapped at HELP_COLUMNS, continuation lines under the first. */
+static void print_wrapped(FILE *out, int indent, const char *text) {
+    int col = indent;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > indent && col + 1 + (int)word > HELP_COLUMNS) {
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += (int)word;
+        text += word;
+        while (*text == ' ') text++;
+    }
+    fputc('\n', out);
+}
+
+static void help_line(FILE *out, int w, const char *left, const char *help) {
+    fprintf(out, "  %-*s  ", w, left);
+    print_wrapped(out, w + 4, help);
+}
+
+void options_help(FILE *out) {
+    MmuConfig def = mmu_config_default();
+    int w = help_width(&def);
+    char left[NAME_MAX_LEN + VALUE_MAX + 8], help[512];
+    fputs("usage: mmusim [OPTION]... TRACE\n"
+          "Replay an MMT v1 trace (a file, or '-' for standard input) through the x86\n"
+          "paging-unit model and print its statistics after a header naming the run.\n"
+          "Exit status: 0 success, 1 a trace expectation failed, 2 bad input, usage or\n"
+          "environment error.\n\nOptions:\n",
+          out);
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        const FrontOpt *f = &front[i];
+        front_left(f, left, sizeof left);
+        snprintf(help, sizeof help, "%s%s%s%s", f->help, f->deflt ? " (default: " : "",
+                 f->deflt ? f->deflt : "", f->deflt ? ")" : "");
+        help_line(out, w, left, help);
+    }
+    fprintf(out, "\nModel knobs, --NAME=VALUE or --NAME VALUE, shown with the defaults of preset "
+                 "'%s'.\n[trace]: a CPU-profile knob, which a trace's 'config' line may also "
+                 "set.\n",
+            PRESET_DEFAULT);
+    for (size_t i = 0; i < knob_count(); i++) {
+        const Knob *k = knob_get(i);
+        int n = snprintf(help, sizeof help, "%s", k->help);
+        if (k->max > k->min && n > 0 && (size_t)n < sizeof help)
+            n += snprintf(help + n, sizeof help - (size_t)n, " (%u..%u)", (unsigned)k->min,
+                          (unsigned)k->max);
+        if (k->profile && n > 0 && (size_t)n < sizeof help)
+            snprintf(help + n, sizeof help - (size_t)n, " [trace]");
+        knob_left(&def, k, left, sizeof left);
+        help_line(out, w, left, help);
+    }
+}
+
+void options_list_presets(FILE *out) {
+    size_t w = 0;
+    for (size_t i = 0; i < preset_count(); i++)
+        if (strlen(preset_get(i)->name) > w) w = strlen(preset_get(i)->name);
+    for (size_t i = 0; i < preset_count(); i++) {
+        const Preset *p = preset_get(i);
+        fprintf(out, "%-*s  %s%s\n%-*s  source: %s\n", (int)w, p->name, p->summary,
+                strcmp(p->name, PRESET_DEFAULT) == 0 ? " (default)" : "", (int)w, "",
+                p->source);
+    }
+}

@@ -1,0 +1,176 @@
+/* report.c - text, JSON and CSV writers; see report.h. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define VALUE_MAX 64 /* a formatted knob value */
+
+bool report_format_parse(const char *name, StatsFormat *out) {
+    static const char *const names[] = {[STATS_TEXT] = "text", [STATS_JSON] = "json",
+                                        [STATS_CSV] = "csv"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (StatsFormat)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t stat_at(const RunInfo *run, size_t i) {
+    return stats_value(run->stats, stats_info(i));
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+/* The totals a reader looks for first stay in the text report even when zero; every other
+ * zero counter is left out so that a run's few interesting counters stand out. JSON and CSV
+ * always carry every counter. A prefix rule, so that new acc_/walk_ counters follow. */
+typedef struct {
+    const char *name;
+    bool prefix;
+} Always;
+static const Always text_always[] = {
+    {"acc_", true}, {"walk_", true}, {"pf", false}, {"cycles", false}};
+
+static bool text_shown(const char *name, uint64_t v) {
+    if (v) return true;
+    for (size_t i = 0; i < sizeof text_always / sizeof text_always[0]; i++) {
+        const Always *a = &text_always[i];
+        size_t n = strlen(a->name);
+        if (a->prefix ? strncmp(name, a->name, n) == 0 : strcmp(name, a->name) == 0) return true;
+    }
+    return false;
+}
+
+/* One column width for knob and counter names, so both sections line up. */
+static int text_name_width(void) {
+    size_t w = 0;
+    for (size_t i = 0; i < knob_count(); i++) {
+        size_t n = strlen(knob_get(i)->name);
+        if (n > w) w = n;
+    }
+    for (size_t i = 0; i < stats_count(); i++) {
+        size_t n = strlen(stats_info(i)->name);
+        if (n > w) w = n;
+    }
+    return (int)w;
+}
+
+static int text_value_width(const RunInfo *run) {
+    int w = 1;
+    for (size_t i = 0; i < stats_count(); i++) {
+        uint64_t v = stat_at(run, i);
+        if (!text_shown(stats_info(i)->name, v)) continue;
+        char buf[24];
+        int n = snprintf(buf, sizeof buf, "%" PRIu64, v);
+        if (n > w) w = n;
+    }
+    return w;
+}
+
+static void write_text(FILE *out, const RunInfo *run) {
+    int nw = text_name_width(), vw = text_value_width(run);
+    char val[VALUE_MAX];
+    fprintf(out, "mmusim %s\ntrace %s\npreset %s\n\nconfig\n", run->version, run->trace,
+            run->preset);
+    for (size_t i = 0; i < knob_count(); i++) {
+        const Knob *k = knob_get(i);
+        knob_format(run->cfg, k, val, sizeof val);
+        fprintf(out, "  %-*s %s\n", nw, k->name, val);
+    }
+    fputs("\nstats\n", out);
+    for (size_t i = 0; i < stats_count(); i++) {
+        const StatInfo *si = stats_info(i);
+        uint64_t v = stat_at(run, i);
+        if (text_shown(si->name, v))
+            fprintf(out, "  %-*s %*" PRIu64 "  %s\n", nw, si->name, vw, v, si->help);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+/* Bytes >= 0x80 pass through, so a UTF-8 path stays readable. */
+static void json_string(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void write_json(FILE *out, const RunInfo *run) {
+    char val[VALUE_MAX];
+    fputs("{\n  \"mmusim\": ", out);
+    json_string(out, run->version);
+    fputs(",\n  \"trace\": ", out);
+    json_string(out, run->trace);
+    fputs(",\n  \"preset\": ", out);
+    json_string(out, run->preset);
+    fputs(",\n  \"config\": {", out);
+    for (size_t i = 0; i < knob_count(); i++) {
+        const Knob *k = knob_get(i);
+        knob_format(run->cfg, k, val, sizeof val);
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_string(out, k->name);
+        fputs(": ", out);
+        json_string(out, val);
+    }
+    fputs("\n  },\n  \"stats\": {", out);
+    for (size_t i = 0; i < stats_count(); i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_string(out, stats_info(i)->name);
+        fprintf(out, ": %" PRIu64, stat_at(run, i));
+    }
+    fputs("\n  }\n}\n", out);
+}
+
+/* ---- CSV -------------------------------------------------------------------------------- */
+
+/* RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
+static void csv_field(FILE *out, const char *s, bool first) {
+    if (!first) fputc(',', out);
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* Identification and knob columns first, counters after: rows of many runs share a header. */
+static void write_csv(FILE *out, const RunInfo *run) {
+    char val[VALUE_MAX];
+    fputs("mmusim,trace,preset", out);
+    for (size_t i = 0; i < knob_count(); i++) csv_field(out, knob_get(i)->name, false);
+    for (size_t i = 0; i < stats_count(); i++) csv_field(out, stats_info(i)->name, false);
+    fputc('\n', out);
+    csv_field(out, run->version, true);
+    csv_field(out, run->trace, false);
+    csv_field(out, run->preset, false);
+    for (size_t i = 0; i < knob_count(); i++) {
+        knob_format(run->cfg, knob_get(i), val, sizeof val);
+        csv_field(out, val, false);
+    }
+    for (size_t i = 0; i < stats_count(); i++) fprintf(out, ",%" PRIu64, stat_at(run, i));
+    fputc('\n', out);
+}
+
+void report_write(FILE *out, StatsFormat fmt, const RunInfo *run) {
+    switch (fmt) {
+    case STATS_JSON: write_json(out, run); break;
+    case STATS_CSV: write_csv(out, run); break;
+    default: write_text(out, run); break;
+    }
+}

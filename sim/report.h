@@ -1,0 +1,33 @@
+/* report.h - the run header and the statistics as text, JSON or CSV (DESIGN.md habits 8, 9).
+ *
+ * Every output describes itself: mmusim version, trace, preset and every knob's value, then
+ * the counters. Nothing here names a knob or a counter: both lists come from the model's
+ * tables (knob_get, stats_info), so a new counter in stats.def appears in all three formats.
+ * The output is a pure function of its inputs (no time, no pointers), so goldens can pin it.
+ */
+#ifndef MMUSIM_SIM_REPORT_H
+#define MMUSIM_SIM_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mmusim/knobs.h"
+#include "mmusim/stats.h"
+
+typedef enum { STATS_TEXT, STATS_JSON, STATS_CSV } StatsFormat;
+
+/* "text", "json", "csv"; false for anything else. */
+bool report_format_parse(const char *name, StatsFormat *out);
+
+typedef struct {
+    const char *version;
+    const char *trace;     /* as given on the command line ("-" for standard input) */
+    const char *preset;
+    const MmuConfig *cfg;  /* the configuration the run started with */
+    const MmuStats *stats;
+} RunInfo;
+
+/* Write errors are left in out's error indicator for the caller's ferror()/fclose() check. */
+void report_write(FILE *out, StatsFormat fmt, const RunInfo *run);
+
+#endif
