@@ -49,7 +49,7 @@ static const char *const source_names[] = {[SRC_UNPAGED] = "unpaged", [SRC_L1] =
                                            [SRC_L2] = "l2", [SRC_WALK] = "walk"};
 
 Bare *bare_new(const MmuConfig *cfg, const char *name, FILE *log, FILE *diag) {
-    Bare *b = calloc(1, sizeof *b);
+    Bare *b = malloc(sizeof *b);
     if (!b) return NULL;
     *b = (Bare){.cfg = *cfg, .name = name, .log = log, .diag = diag};
     b->pm = physmem_new();

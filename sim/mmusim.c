@@ -11,14 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmusim/version.h"
+
 #include "bare.h"
 #include "options.h"
 #include "report.h"
 #include "trace.h"
 
-#ifndef MMUSIM_VERSION
-#define MMUSIM_VERSION "unknown"
-#endif
 
 enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_INPUT = 2 };
 
@@ -46,7 +45,7 @@ static int print_info(const Options *o) {
     if (o->help)
         options_help(stdout);
     else if (o->version)
-        printf("mmusim %s\n", MMUSIM_VERSION);
+        printf("mmusim %s\n", mmusim_version());
     else
         options_list_presets(stdout);
     return finish_output(stdout, "standard output") ? EXIT_OK : EXIT_INPUT;
@@ -95,7 +94,7 @@ static int replay(const Options *o, FILE *out, char *err) {
     }
     int status = EXIT_INPUT;
     if (run_records(t, b, err, ERR_MAX)) {
-        RunInfo run = {.version = MMUSIM_VERSION, .trace = o->trace, .preset = o->preset,
+        RunInfo run = {.version = mmusim_version(), .trace = o->trace, .preset = o->preset,
                        .cfg = &o->cfg, .stats = bare_stats(b)};
         report_write(out, o->stats, &run);
         ExpectTally x = bare_expectations(b);

@@ -24,25 +24,10 @@ static uint64_t stat_at(const RunInfo *run, size_t i) {
 
 /* ---- text ------------------------------------------------------------------------------- */
 
-/* The totals a reader looks for first stay in the text report even when zero; every other
- * zero counter is left out so that a run's few interesting counters stand out. JSON and CSV
- * always carry every counter. A prefix rule, so that new acc_/walk_ counters follow. */
-typedef struct {
-    const char *name;
-    bool prefix;
-} Always;
-static const Always text_always[] = {
-    {"acc_", true}, {"walk_", true}, {"pf", false}, {"cycles", false}};
-
-static bool text_shown(const char *name, uint64_t v) {
-    if (v) return true;
-    for (size_t i = 0; i < sizeof text_always / sizeof text_always[0]; i++) {
-        const Always *a = &text_always[i];
-        size_t n = strlen(a->name);
-        if (a->prefix ? strncmp(name, a->name, n) == 0 : strcmp(name, a->name) == 0) return true;
-    }
-    return false;
-}
+/* Zero counters are left out of the text report so that a run's few interesting counters
+ * stand out, except the totals stats.def marks with STAT_KEY. JSON and CSV always carry
+ * every counter. */
+static bool text_shown(const StatInfo *si, uint64_t v) { return v || si->key; }
 
 /* One column width for knob and counter names, so both sections line up. */
 static int text_name_width(void) {
@@ -62,7 +47,7 @@ static int text_value_width(const RunInfo *run) {
     int w = 1;
     for (size_t i = 0; i < stats_count(); i++) {
         uint64_t v = stat_at(run, i);
-        if (!text_shown(stats_info(i)->name, v)) continue;
+        if (!text_shown(stats_info(i), v)) continue;
         char buf[24];
         int n = snprintf(buf, sizeof buf, "%" PRIu64, v);
         if (n > w) w = n;
@@ -84,7 +69,7 @@ static void write_text(FILE *out, const RunInfo *run) {
     for (size_t i = 0; i < stats_count(); i++) {
         const StatInfo *si = stats_info(i);
         uint64_t v = stat_at(run, i);
-        if (text_shown(si->name, v))
+        if (text_shown(si, v))
             fprintf(out, "  %-*s %*" PRIu64 "  %s\n", nw, si->name, vw, v, si->help);
     }
 }

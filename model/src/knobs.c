@@ -175,12 +175,12 @@ static const Preset presets[] = {
      "tree-PLRU is our assumption.",
      apply_p6},
     {"modern", "Skylake-class client core: split L1 TLBs, 1536-entry L2 TLB, 32-entry PDE cache",
-     "Intel 64 and IA-32 Architectures Optimization Reference Manual, Skylake client TLB table: "
-     "ITLB 4 KiB 128 entries 8-way, 2/4 MiB 8 entries fully associative; DTLB 4 KiB 64 entries "
-     "4-way, 2/4 MiB 32 entries 4-way; STLB 1536 entries 12-way for 4 KiB and 2 MiB pages. "
-     "mmusim has no shared-size array, so L2 holds large pages as 4 KiB fragments. Assumptions: "
-     "replacement (tree-PLRU in L1, LRU in L2) and the PDE cache (32 entries, 8x4; Intel does "
-     "not publish its size).",
+     "Intel 64 and IA-32 Architectures Optimization Reference Manual (248966-045), Table 2-15, "
+     "Skylake client: ITLB 4 KiB 128 entries 8-way, 2/4 MiB 8 entries per thread (associativity "
+     "not given: modelled fully associative); DTLB 4 KiB 64 entries 4-way, 2/4 MiB 32 entries "
+     "4-way; STLB 1536 entries 12-way shared by 4 KiB and 2 MiB pages. mmusim has no shared-size "
+     "array, so L2 holds large pages as 4 KiB fragments. Assumptions: replacement (tree-PLRU in "
+     "L1, LRU in L2) and the PDE cache (32 entries, 8x4; Intel does not publish its size).",
      apply_modern},
 };
 

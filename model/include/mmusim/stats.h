@@ -2,19 +2,23 @@
 #ifndef MMUSIM_STATS_H
 #define MMUSIM_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
 #define STAT(name, help) uint64_t name;
+#define STAT_KEY(name, help) uint64_t name;
 #include "mmusim/stats.def"
 #undef STAT
+#undef STAT_KEY
 } MmuStats;
 
 typedef struct {
     const char *name;
     const char *help;
     size_t offset; /* of the uint64_t in MmuStats */
+    bool key;      /* a total: reports show it even when zero */
 } StatInfo;
 
 /* The counters in stats.def order. */
