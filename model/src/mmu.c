@@ -308,15 +308,23 @@ static inline void count_tlb(Mmu *m, int level, uint8_t kind, int col) {
     ++*stat_at(m, tlb_stat_base[level - 1][kind] + (size_t)col * sizeof(uint64_t));
 }
 
-static void count_fill(Mmu *m, int level, const TlbFill *f) {
-    if (!f->stored) return;
-    uint64_t *fills = level == 1 ? &m->st.l1_fills : &m->st.l2_fills;
-    uint64_t *evictions = level == 1 ? &m->st.l1_evictions : &m->st.l2_evictions;
-    ++*fills;
-    if (f->evicted) ++*evictions;
+/* Fill one level (0 = the PDE cache), count it, and tell the observer, victim included. */
+static TlbFill fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
+    TlbEntry victim = {0};
+    TlbFill f = tlb_fill(t, tr, la, m->obs ? &victim : NULL);
+    if (!f.stored) return f;
+    static const size_t fills[3] = {offsetof(MmuStats, pdec_fills), offsetof(MmuStats, l1_fills),
+                                    offsetof(MmuStats, l2_fills)};
+    static const size_t evictions[3] = {offsetof(MmuStats, pdec_evictions),
+                                        offsetof(MmuStats, l1_evictions),
+                                        offsetof(MmuStats, l2_evictions)};
+    ++*stat_at(m, fills[level]);
+    if (f.evicted) ++*stat_at(m, evictions[level]);
     if (m->obs)
-        observe(m, (MmuEvent){.kind = MMU_EV_TLB_FILL, .level = (uint8_t)level,
-                              .access_kind = m->acc.kind, .fill = *f});
+        observe(m, (MmuEvent){.kind = level ? MMU_EV_TLB_FILL : MMU_EV_PDEC_FILL,
+                              .level = (uint8_t)level, .access_kind = m->acc.kind, .fill = f,
+                              .victim = victim});
+    return f;
 }
 
 /* ---- the access state machine ------------------------------------------------------------ */
@@ -369,8 +377,7 @@ static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
     if (level == 2 && m->l1_missed) {
         count_tlb(m, 1, a->kind, size_col + (COL_MISS_4K - COL_HIT_4K));
         Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
-        TlbFill f = tlb_fill(l1, &tr, a->la);
-        count_fill(m, 1, &f);
+        TlbFill f = fill_level(m, l1, 1, &tr, a->la);
         if (f.stored) set_memo(m, a->kind, &tr, a->la);
     }
     hit_result(m, e, a->la, level == 1 ? SRC_L1 : SRC_L2, r);
@@ -407,22 +414,15 @@ static int finish_walk(Mmu *m, Result *r) {
     TlbEntry tr = {.frame = w->frame, .page_shift = w->page_shift, .rights = w->rights,
                    .dirty = w->dirty, .global = w->global};
     Tlb *l1 = m->acc.kind == ACC_FETCH ? m->l1i : m->l1d;
-    if (m->l2) {
-        TlbFill f = tlb_fill(m->l2, &tr, w->la);
-        count_fill(m, 2, &f);
-    }
+    if (m->l2) fill_level(m, m->l2, 2, &tr, w->la);
     if (l1) {
-        TlbFill f = tlb_fill(l1, &tr, w->la);
-        count_fill(m, 1, &f);
+        TlbFill f = fill_level(m, l1, 1, &tr, w->la);
         if (f.stored) set_memo(m, m->acc.kind, &tr, w->la);
     }
     if (m->pdec && w->pde_cacheable) {
         TlbEntry pde = {.frame = w->pde_table, .page_shift = m->env.large_shift,
                         .rights = w->pde_rights};
-        TlbFill f = tlb_fill(m->pdec, &pde, w->la);
-        m->st.pdec_fills += f.stored;
-        m->st.pdec_evictions += f.evicted;
-        if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_PDEC_FILL, .access_kind = m->acc.kind, .fill = f});
+        fill_level(m, m->pdec, 0, &pde, w->la);
     }
     count_misses(m, w->page_shift > 12 ? COL_MISS_LARGE : COL_MISS_4K);
     *r = (Result){.source = SRC_WALK, .page_shift = w->page_shift, .paddr = w->paddr,

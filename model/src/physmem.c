@@ -74,15 +74,21 @@ void physmem_read(const Physmem *pm, uint64_t addr, void *dst, size_t len) {
     }
 }
 
+/* Little-endian load of n <= 8 bytes. One memcpy the compiler turns into a plain load; the
+ * byte swap exists only on big-endian hosts. */
 static uint64_t load_le(const uint8_t *b, size_t n) {
     uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, b, n);
+#else
     for (size_t i = n; i-- > 0;) v = v << 8 | b[i];
+#endif
     return v;
 }
 
 /* Little-endian load of n <= 8 bytes; the common case (inside one frame) reads the frame
  * directly, since page walks call this on every TLB miss. */
-static uint64_t read_n(const Physmem *pm, uint64_t addr, size_t n) {
+static inline uint64_t read_n(const Physmem *pm, uint64_t addr, size_t n) {
     uint8_t b[8];
     if ((addr & (FRAME_SIZE - 1)) <= FRAME_SIZE - n && addr < PHYSMEM_LIMIT) {
         const uint8_t *f = frame_ro(pm, addr >> FRAME_BITS);

@@ -94,7 +94,7 @@ static void array_drop(Array *a, size_t i) {
 
 /* The caller guarantees the page is not cached here (tlb_fill's contract), so a fill takes the
  * lowest invalid way, or, when the set is full, the policy's victim. */
-static TlbFill array_fill(Array *a, uint8_t which, const TlbEntry *ent) {
+static TlbFill array_fill(Array *a, uint8_t which, const TlbEntry *ent, TlbEntry *victim) {
     TlbFill f = {.stored = true, .slot = {.array = which}};
     uint32_t set = ent->vpn & (a->sets - 1), way = 0;
     uint32_t *k = &a->key[(size_t)set * a->ways];
@@ -107,7 +107,7 @@ static TlbFill array_fill(Array *a, uint8_t which, const TlbEntry *ent) {
     } else {
         way = repl_victim(a->repl, set);
         f.evicted = true;
-        f.victim = a->e[(size_t)set * a->ways + way];
+        if (victim) *victim = a->e[(size_t)set * a->ways + way];
         array_drop(a, (size_t)set * a->ways + way);
     }
     size_t i = (size_t)set * a->ways + way;
@@ -281,7 +281,7 @@ void tlb_touch(Tlb *t, TlbSlot slot) {
     if (slot.array != TLB_UNBOUNDED) repl_touch(t->arr[slot.array].repl, slot.set, slot.way);
 }
 
-TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la) {
+TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbEntry *victim) {
     TlbEntry e = *tr;
     uint8_t which = tr->page_shift > 12 ? TLB_LARGE : TLB_SMALL;
     if (!t->unbounded && which == TLB_LARGE && !t->arr[TLB_LARGE].sets) {
@@ -299,7 +299,7 @@ TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la) {
         return f;
     }
     if (!t->arr[which].sets) return (TlbFill){.stored = false};
-    return array_fill(&t->arr[which], which, &e);
+    return array_fill(&t->arr[which], which, &e, victim);
 }
 
 TlbEntry tlb_translation(const TlbEntry *e) {

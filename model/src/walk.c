@@ -108,9 +108,17 @@ static WalkStatus request(Walk *w, const WalkEnv *env, uint64_t table) {
     return WALK_READ;
 }
 
+/* Only the fields a walk reads before writing them; the rest of Walk is output. */
 static void start(Walk *w, uint32_t la, AccessKind kind, bool implicit) {
-    *w = (Walk){.la = la, .kind = (uint8_t)kind, .implicit = implicit,
-                .rights = {.rw = 1, .us = 1, .xd = 0}};
+    w->la = la;
+    w->kind = (uint8_t)kind;
+    w->implicit = implicit;
+    w->lvl = 0;
+    w->reads = 0;
+    w->rights = (Rights){.rw = 1, .us = 1, .xd = 0};
+    w->n_ad = 0;
+    w->pde_cacheable = false;
+    w->error_code = 0;
 }
 
 WalkStatus walk_begin(Walk *w, const WalkEnv *env, uint32_t la, AccessKind kind, bool implicit) {

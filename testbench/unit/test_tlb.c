@@ -3,11 +3,13 @@
 #include "mmusim/tlb.h"
 #include "t.h"
 
+static TlbEntry last_victim; /* the entry the latest fill4k replaced */
+
 /* Cache a 4 KiB translation of la to frame. */
 static TlbFill fill4k(Tlb *t, uint64_t frame, bool global, uint32_t la) {
     TlbEntry e = {.frame = frame, .page_shift = 12, .rights = {1, 1, 0}, .dirty = true,
                   .global = global};
-    return tlb_fill(t, &e, la);
+    return tlb_fill(t, &e, la, &last_victim);
 }
 
 /* 1 set x 4 ways: pages 0x10..0x13 fill ways 0..3, a hit on 0x10, then 0x20 and 0x21 replace
@@ -26,7 +28,7 @@ static void policy_case(ReplPolicy p, uint32_t first, uint32_t second, uint32_t 
     TlbFill f = fill4k(t, 0x200000, false, 0x20 << 12);
     CHECK(f.evicted);
     CHECK_EQ(f.slot.way, first);
-    CHECK_EQ(f.victim.vpn, evicted_first);
+    CHECK_EQ(last_victim.vpn, evicted_first);
     f = fill4k(t, 0x201000, false, 0x21 << 12);
     CHECK_EQ(f.slot.way, second);
     CHECK(tlb_lookup(t, evicted_first << 12, 22, &s) == NULL);
@@ -47,7 +49,7 @@ static void test_set_index(void) { /* set = vpn mod sets */
     TlbFill b = fill4k(t, 0x2000, false, 0x9000); /* vpn 9: set 1 too */
     CHECK_EQ(a.slot.set, 1);
     CHECK_EQ(b.slot.set, 1);
-    CHECK(b.evicted && b.victim.vpn == 5);
+    CHECK(b.evicted && last_victim.vpn == 5);
     TlbSlot s;
     const TlbEntry *e = tlb_lookup(t, 0x9ABC, 22, &s);
     CHECK(e && e->frame == 0x2000);
@@ -57,7 +59,7 @@ static void test_set_index(void) { /* set = vpn mod sets */
 static void test_fragments(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .policy = REPL_LRU});
     TlbEntry big = {.frame = 0x40000000, .page_shift = 22, .rights = {1, 1, 0}};
-    TlbFill f = tlb_fill(t, &big, 0x00C01234); /* 4 MiB page 3, fragment 1 */
+    TlbFill f = tlb_fill(t, &big, 0x00C01234, NULL); /* 4 MiB page 3, fragment 1 */
     CHECK(f.stored && f.slot.array == TLB_SMALL);
     TlbSlot s;
     const TlbEntry *e = tlb_lookup(t, 0x00C01FFF, 22, &s);
@@ -67,7 +69,7 @@ static void test_fragments(void) {
     CHECK_EQ(e->page_shift, 22);
     CHECK_EQ(tlb_translation(e).frame, 0x40000000);
     CHECK(tlb_lookup(t, 0x00C02000, 22, &s) == NULL); /* other fragments are separate */
-    tlb_fill(t, &big, 0x00C05000);
+    tlb_fill(t, &big, 0x00C05000, NULL);
     fill4k(t, 0x7000, false, 0x00400000); /* an ordinary page */
     CHECK_EQ(tlb_invalidate_page(t, 0x00FFF000, 22), 2);      /* anywhere in the 4 MiB page */
     CHECK_EQ(tlb_occupancy(t), 1);
@@ -77,7 +79,7 @@ static void test_fragments(void) {
 static void test_large_array(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .large = {2, 2}, .policy = REPL_PLRU});
     TlbEntry big = {.frame = 0x80200000, .page_shift = 21, .rights = {1, 1, 0}};
-    TlbFill f = tlb_fill(t, &big, 0x00612345); /* 2 MiB page 3 -> set 1 */
+    TlbFill f = tlb_fill(t, &big, 0x00612345, NULL); /* 2 MiB page 3 -> set 1 */
     CHECK(f.slot.array == TLB_LARGE && f.slot.set == 1);
     TlbSlot s;
     const TlbEntry *e = tlb_lookup(t, 0x007FFFFF, 21, &s);
@@ -92,7 +94,7 @@ static void test_flush_globals(void) {
     fill4k(t, 0x1000, true, 0x1000);
     fill4k(t, 0x2000, false, 0x2000);
     TlbEntry big = {.frame = 0x400000, .page_shift = 22, .global = true};
-    tlb_fill(t, &big, 0x800000);
+    tlb_fill(t, &big, 0x800000, NULL);
     CHECK_EQ(tlb_flush(t, true), 1);
     CHECK_EQ(tlb_occupancy(t), 2);
     CHECK_EQ(tlb_invalidate_page(t, 0x1000, 22), 1); /* INVLPG drops globals too */

@@ -105,8 +105,8 @@ int mmu_resume(Mmu *m, uint64_t value, Result *r, MemReq *req);
 typedef enum {
     MMU_EV_PT_READ,    /* addr = entry address, value = entry read */
     MMU_EV_AD_WRITE,   /* addr, old = value before, value = value written */
-    MMU_EV_TLB_FILL,   /* level (1 = L1 for this access kind, 2 = L2), fill */
-    MMU_EV_PDEC_FILL,  /* fill */
+    MMU_EV_TLB_FILL,   /* level (1 = L1 for this access kind, 2 = L2), fill, victim */
+    MMU_EV_PDEC_FILL,  /* level 0, fill, victim */
 } MmuEventKind;
 
 typedef struct {
@@ -115,6 +115,7 @@ typedef struct {
     uint8_t access_kind;
     uint64_t addr, old, value;
     TlbFill fill;
+    TlbEntry victim;   /* the replaced entry when fill.evicted */
 } MmuEvent;
 
 typedef void (*MmuObserver)(void *ctx, const MmuEvent *ev);

@@ -4,7 +4,9 @@
  * can be compared with it bit for bit. The array itself always fills an invalid way first
  * (lowest index); repl_victim() is asked only when every way of the set is valid.
  *
- *  LRU     per-way age stamps; the victim is the least recently touched or filled way.
+ *  LRU     per-way recency ranks (0 = most recent); a touch or fill makes the way rank 0 and
+ *          ages the ways that were more recent; the victim is the least recently touched or
+ *          filled way.
  *  PLRU    tree pseudo-LRU, ways-1 bits per set in heap order (node n has children 2n+1, 2n+2).
  *          A bit of 0 sends the victim search left, 1 right. A touch or fill of way w sets every
  *          node on w's path to point away from w. All bits start at 0, so the first victim is
@@ -31,7 +33,8 @@ typedef struct Repl Repl;
 Repl *repl_new(ReplPolicy p, uint32_t sets, uint32_t ways, uint64_t seed);
 void repl_free(Repl *r);
 
-/* NULL if (p, ways) is a valid combination, else a reason (PLRU needs a power of two <= 64). */
+/* NULL if (p, ways) is a valid combination, else a reason (at most 1024 ways; PLRU needs a
+ * power of two <= 64). */
 const char *repl_check(ReplPolicy p, uint32_t ways);
 
 void repl_touch(Repl *r, uint32_t set, uint32_t way);

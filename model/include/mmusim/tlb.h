@@ -55,9 +55,8 @@ typedef struct {
 
 typedef struct {
     bool stored;      /* false: no array of this level holds this page size */
-    TlbSlot slot;
     bool evicted;     /* a valid entry was replaced */
-    TlbEntry victim;
+    TlbSlot slot;
 } TlbFill;
 
 typedef struct Tlb Tlb;
@@ -81,8 +80,9 @@ void tlb_touch(Tlb *t, TlbSlot slot);
 /* Cache a translation of a page of size 1 << tr->page_shift containing la. tr->frame is the
  * page's physical base; vpn and shift are derived here. Contract: the page is not cached in
  * this level already (the MMU fills only after a miss or after dropping the page); debug
- * builds check it. */
-TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la);
+ * builds check it. If victim is not NULL and an entry was replaced, it receives that entry
+ * (observers want it; the replay loop does not pay for the load). */
+TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbEntry *victim);
 
 /* The page-level translation an entry holds (a fragment's frame becomes the large page's
  * base), in the form tlb_fill takes: used to copy an L2 hit into L1. */
