@@ -181,7 +181,7 @@ bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) 
     if (preset) {
         const Preset *p = preset_find(preset);
         if (!p) return usage_error(&s, "unknown preset '%s' (see --list-presets)", preset);
-        p->apply(&o->cfg);
+        preset_apply(p, &o->cfg);
         o->preset = p->name;
     }
     s = (Scan){.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};

@@ -134,46 +134,27 @@ void knob_format(const MmuConfig *cfg, const Knob *k, char *buf, size_t len) {
 
 /* ---- presets ------------------------------------------------------------------------------ */
 
-static TlbConfig level(uint32_t s4k, uint32_t w4k, uint32_t sl, uint32_t wl, ReplPolicy p) {
-    return (TlbConfig){.small = {s4k, w4k}, .large = {sl, wl}, .policy = p};
-}
-
-static void apply_i486(MmuConfig *c) {
-    c->l1_unified = true;
-    c->l1i = level(0, 0, 0, 0, REPL_PLRU);
-    c->l1d = level(8, 4, 0, 0, REPL_PLRU);
-    c->l2 = level(0, 0, 0, 0, REPL_LRU);
-    c->pdec = level(0, 0, 0, 0, REPL_LRU);
-}
-
-static void apply_p6(MmuConfig *c) {
-    c->l1_unified = false;
-    c->l1i = level(8, 4, 1, 2, REPL_PLRU);
-    c->l1d = level(16, 4, 2, 4, REPL_PLRU);
-    c->l2 = level(0, 0, 0, 0, REPL_LRU);
-    c->pdec = level(0, 0, 0, 0, REPL_LRU);
-}
-
-static void apply_modern(MmuConfig *c) {
-    c->l1_unified = false;
-    c->l1i = level(16, 8, 1, 8, REPL_PLRU);
-    c->l1d = level(16, 4, 8, 4, REPL_PLRU);
-    c->l2 = level(128, 12, 0, 0, REPL_LRU);
-    c->pdec = level(0, 0, 8, 4, REPL_PLRU);
-}
+#define LEVEL(s4k, w4k, sl, wl, pol) {.small = {s4k, w4k}, .large = {sl, wl}, .policy = pol}
 
 static const Preset presets[] = {
     {"i486", "Intel486: one unified 32-entry 4-way TLB, pseudo-LRU, 4 KiB pages only",
      "Intel486 Microprocessor datasheet, paging unit: 32-entry four-way set-associative TLB "
      "with pseudo-LRU replacement. The i486 has no PSE; large pages, if a trace uses them, are "
      "held as 4 KiB fragments.",
-     apply_i486},
+     {.l1_unified = true,
+      .l1i = LEVEL(0, 0, 0, 0, REPL_PLRU),
+      .l1d = LEVEL(8, 4, 0, 0, REPL_PLRU),
+      .l2 = LEVEL(0, 0, 0, 0, REPL_LRU),
+      .pdec = LEVEL(0, 0, 0, 0, REPL_LRU)}},
     {"p6", "P6 (Pentium Pro/II/III): split L1 TLBs, no L2 TLB",
      "CPUID leaf 2 descriptors reported by P6-family CPUs (Intel SDM Vol. 2A, CPUID): 01h ITLB "
      "4 KiB 4-way 32 entries; 02h ITLB 4 MiB fully associative 2 entries; 03h DTLB 4 KiB "
      "4-way 64 entries; 04h DTLB 4 MiB 4-way 8 entries. Replacement is not documented; "
      "tree-PLRU is our assumption.",
-     apply_p6},
+     {.l1i = LEVEL(8, 4, 1, 2, REPL_PLRU),
+      .l1d = LEVEL(16, 4, 2, 4, REPL_PLRU),
+      .l2 = LEVEL(0, 0, 0, 0, REPL_LRU),
+      .pdec = LEVEL(0, 0, 0, 0, REPL_LRU)}},
     {"modern", "Skylake-class client core: split L1 TLBs, 1536-entry L2 TLB, 32-entry PDE cache",
      "Intel 64 and IA-32 Architectures Optimization Reference Manual (248966-045), Table 2-15, "
      "Skylake client: ITLB 4 KiB 128 entries 8-way, 2/4 MiB 8 entries per thread (associativity "
@@ -181,7 +162,10 @@ static const Preset presets[] = {
      "4-way; STLB 1536 entries 12-way shared by 4 KiB and 2 MiB pages. mmusim has no shared-size "
      "array, so L2 holds large pages as 4 KiB fragments. Assumptions: replacement (tree-PLRU in "
      "L1, LRU in L2) and the PDE cache (32 entries, 8x4; Intel does not publish its size).",
-     apply_modern},
+     {.l1i = LEVEL(16, 8, 1, 8, REPL_PLRU),
+      .l1d = LEVEL(16, 4, 8, 4, REPL_PLRU),
+      .l2 = LEVEL(128, 12, 0, 0, REPL_LRU),
+      .pdec = LEVEL(0, 0, 8, 4, REPL_PLRU)}},
 };
 
 size_t preset_count(void) { return sizeof presets / sizeof presets[0]; }
@@ -194,9 +178,17 @@ const Preset *preset_find(const char *name) {
     return NULL;
 }
 
+void preset_apply(const Preset *p, MmuConfig *cfg) {
+    cfg->l1_unified = p->geometry.l1_unified;
+    cfg->l1i = p->geometry.l1i;
+    cfg->l1d = p->geometry.l1d;
+    cfg->l2 = p->geometry.l2;
+    cfg->pdec = p->geometry.pdec;
+}
+
 MmuConfig mmu_config_default(void) {
     MmuConfig c = {.tlb_mode = TLB_MODE_SIZED, .seed = 1, .lat_l1 = 1, .lat_l2 = 7, .lat_mem = 20,
                    .profile = cpu_profile_default()};
-    preset_find(PRESET_DEFAULT)->apply(&c);
+    preset_apply(preset_find(PRESET_DEFAULT), &c);
     return c;
 }

@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     MmuConfig cfg = mmu_config_default();
-    p->apply(&cfg);
+    preset_apply(p, &cfg);
     Physmem *pm = physmem_new();
     Access *s = malloc(STREAM_LEN * sizeof *s);
     Mmu *m = pm ? mmu_new(&cfg, pm) : NULL;

@@ -183,7 +183,7 @@ static void test_l2_fills_l1(void) {
 
 static void test_large_page_fragments_invlpg(void) {
     MmuConfig c = mmu_config_default();
-    preset_find("i486")->apply(&c);
+    preset_apply(preset_find("i486"), &c);
     Rig r = rig(c);
     mmu_write_cr4(r.m, CR4_PSE);
     physmem_write32(r.pm, PD + 4 * 4, 0x01C00000 | URW | PTE_PS); /* LA 16 MiB -> PA 28 MiB */

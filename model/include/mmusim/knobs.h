@@ -40,11 +40,18 @@ const char *knob_set(MmuConfig *cfg, const Knob *k, const char *value);
 /* The knob's value in the form knob_set accepts. */
 void knob_format(const MmuConfig *cfg, const Knob *k, char *buf, size_t len);
 
+/* The part of MmuConfig a preset sets: the TLB hierarchy. Mode, seed, latencies and the CPU
+ * profile keep their own defaults. */
+typedef struct {
+    bool l1_unified;
+    TlbConfig l1i, l1d, l2, pdec;
+} PresetGeometry;
+
 typedef struct {
     const char *name;
     const char *summary;
     const char *source; /* where the geometry comes from */
-    void (*apply)(MmuConfig *cfg);
+    PresetGeometry geometry;
 } Preset;
 
 #define PRESET_DEFAULT "modern"
@@ -52,6 +59,8 @@ typedef struct {
 size_t preset_count(void);
 const Preset *preset_get(size_t i);
 const Preset *preset_find(const char *name);
+/* Set cfg's TLB hierarchy to the preset's. */
+void preset_apply(const Preset *p, MmuConfig *cfg);
 
 /* The configuration of PRESET_DEFAULT with the default CPU profile. */
 MmuConfig mmu_config_default(void);
