@@ -276,6 +276,9 @@ static bool parse_config(Line *ln, Record *r) {
     char name[64], q[QUOTE_MAX], list[128];
     Tok nt = ln->tok[1], vt = ln->tok[2];
     r->kind = REC_CONFIG;
+    /* The name and value become C strings: a NUL inside would cut them short unseen. */
+    if (memchr(nt.p, '\0', nt.n) || memchr(vt.p, '\0', vt.n))
+        return fail(ln, "NUL byte in config field '%s %s'", quote(q, nt), quote(list, vt));
     if (nt.n < sizeof name) {
         memcpy(name, nt.p, nt.n);
         name[nt.n] = '\0';
@@ -304,8 +307,17 @@ static bool parse_mode(Line *ln, Record *r) {
 }
 
 static bool parse_expect_ok(Line *ln, Record *r) { return paddr_at(ln, 2, 1, &r->addr); }
+/* expect pf ERR [cr2=LADDR]: without cr2=, CR2 must be the access's first byte. */
 static bool parse_expect_pf(Line *ln, Record *r) {
-    return hex_at(ln, 2, 8, "error code", &r->value);
+    char q[QUOTE_MAX];
+    if (!hex_at(ln, 2, 8, "error code", &r->value)) return false;
+    if (ln->n < 4) return true;
+    Tok t = ln->tok[3];
+    if (t.n < 4 || memcmp(t.p, "cr2=", 4) != 0)
+        return fail(ln, "expected cr2=LADDR after the error code, got '%s'", quote(q, t));
+    ln->tok[3] = (Tok){.p = t.p + 4, .n = t.n - 4};
+    r->has_cr2 = true;
+    return hex_at(ln, 3, LA_DIGITS, "CR2", &r->addr);
 }
 static bool parse_nothing(Line *ln, Record *r) {
     (void)ln;
@@ -319,7 +331,7 @@ static bool parse_expect_mem(Line *ln, Record *r) {
 
 static const Syntax expectations[] = {
     {"ok", "expect ok PADDR", 3, 3, EXP_OK, parse_expect_ok},
-    {"pf", "expect pf ERR", 3, 3, EXP_PF, parse_expect_pf},
+    {"pf", "expect pf ERR [cr2=LADDR]", 3, 4, EXP_PF, parse_expect_pf},
     {"gp", "expect gp", 2, 2, EXP_GP, parse_nothing},
     {"mem", "expect mem PADDR V", 4, 4, EXP_MEM, parse_expect_mem},
     {"mem64", "expect mem64 PADDR V", 4, 4, EXP_MEM64, parse_expect_mem},
@@ -382,7 +394,7 @@ static const Syntax keywords[] = {
 static void record_start(Record *r, uint64_t line, const char *keyword) {
     r->kind = REC_OS;
     r->reg = r->access = r->expect = 0;
-    r->has_value = r->implicit = false;
+    r->has_value = r->implicit = r->has_cr2 = false;
     r->size = 0;
     r->addr = r->value = 0;
     r->line = line;

@@ -186,7 +186,8 @@ bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) 
     }
     s = (Scan){.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};
     if (!pass_knobs(&s, o)) return false;
-    const char *why = mmu_config_check(&o->cfg);
+    const char *where, *why = mmu_config_check(&o->cfg, &where);
+    if (why && where) return usage_error(&s, "invalid configuration: %s: %s", where, why);
     if (why) return usage_error(&s, "invalid configuration: %s", why);
     return true;
 }

@@ -48,6 +48,7 @@ typedef struct {
     uint8_t expect;      /* ExpectKind */
     bool has_value;      /* access with =VALUE */
     bool implicit;       /* access flagged `implicit` */
+    bool has_cr2;        /* expect pf with cr2=LADDR (in addr) */
     uint32_t size;       /* access size in bytes (1..4096) or poke width */
     uint64_t addr;
     uint64_t value;

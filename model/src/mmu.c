@@ -49,24 +49,31 @@ struct Mmu {
     Walk walk;
     uint8_t phase, ad_next;
     bool l1_missed, l2_missed;
+    bool from_pdec;        /* the walk began at a PDE-cache entry */
 };
 
 /* ---- configuration and lifecycle --------------------------------------------------------- */
 
-static const char *level_check(const TlbConfig *c, const char *bad) {
-    return tlb_config_check(c) ? bad : NULL;
-}
-
-const char *mmu_config_check(const MmuConfig *c) {
+const char *mmu_config_check(const MmuConfig *c, const char **where) {
+    const char *dummy;
+    if (!where) where = &dummy;
+    *where = NULL;
     if (c->profile.maxphyaddr < 32 || c->profile.maxphyaddr > PHYSMEM_ADDR_BITS)
         return "maxphyaddr must be between 32 and 40";
     if (c->tlb_mode != TLB_MODE_SIZED) return NULL;
-    const char *e = NULL;
-    if (!c->l1_unified && !e) e = level_check(&c->l1i, "l1i: sets must be a power of two; plru needs power-of-two ways");
-    if (!e) e = level_check(&c->l1d, "l1d: sets must be a power of two; plru needs power-of-two ways");
-    if (!e) e = level_check(&c->l2, "l2: sets must be a power of two; plru needs power-of-two ways");
-    if (!e) e = level_check(&c->pdec, "pdec: sets must be a power of two; plru needs power-of-two ways");
-    return e;
+    const struct {
+        const char *name;
+        const TlbConfig *cfg;
+    } levels[] = {{"l1i", c->l1_unified ? NULL : &c->l1i}, {"l1d", &c->l1d}, {"l2", &c->l2},
+                  {"pdec", &c->pdec}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        const char *why = levels[i].cfg ? tlb_config_check(levels[i].cfg) : NULL;
+        if (why) {
+            *where = levels[i].name;
+            return why;
+        }
+    }
+    return NULL;
 }
 
 /* NULL for an absent level; *ok turns false when a present one cannot be allocated. */
@@ -87,7 +94,7 @@ static void refresh_env(Mmu *m) {
 }
 
 Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
-    if (mmu_config_check(cfg)) return NULL;
+    if (mmu_config_check(cfg, NULL)) return NULL;
     Mmu *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     m->cfg = *cfg;
@@ -163,6 +170,7 @@ static void flush_tlbs(Mmu *m, bool keep_global) {
 }
 
 void mmu_invlpg(Mmu *m, uint32_t la) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     m->st.invlpg++;
     drop_page(m, la);
     if (m->pdec) tlb_flush(m->pdec, false); /* INVLPG clears the whole PDE cache (A.8.3) */
@@ -198,6 +206,7 @@ static int commit(Mmu *m, CpuRegs *n, bool pdpte_load) {
 #define CR0_CD (UINT32_C(1) << 30)
 
 int mmu_write_cr0(Mmu *m, uint32_t v) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD))) {
         m->st.gp++;
         return MMU_GP;
@@ -214,6 +223,7 @@ int mmu_write_cr0(Mmu *m, uint32_t v) {
 }
 
 int mmu_write_cr3(Mmu *m, uint32_t v) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     CpuRegs n = m->regs;
     n.cr3 = v;
     int rc = commit(m, &n, true);
@@ -231,6 +241,7 @@ int mmu_write_cr3(Mmu *m, uint32_t v) {
 #define CR4_FLUSHING (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP)
 
 int mmu_write_cr4(Mmu *m, uint32_t v) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     if (v & ~(CR4_ACCEPTED)) {
         m->st.gp++;
         return MMU_GP;
@@ -249,6 +260,7 @@ int mmu_write_cr4(Mmu *m, uint32_t v) {
 #define EFER_SCE UINT64_C(1)
 
 int mmu_write_efer(Mmu *m, uint64_t v) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     if (v & EFER_LME) return MMU_UNSUPPORTED;
     if (v & ~(EFER_SCE | EFER_NXE)) {
         m->st.gp++;
@@ -265,22 +277,31 @@ int mmu_write_efer(Mmu *m, uint64_t v) {
 }
 
 void mmu_set_cpl(Mmu *m, uint8_t cpl) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     MM_ASSERT(cpl <= 3);
     m->regs.cpl = cpl;
     refresh_env(m); /* the allow table depends on CPL */
 }
 
 void mmu_set_eflags(Mmu *m, uint32_t eflags) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     m->regs.eflags = eflags;
     refresh_env(m); /* and on AC */
 }
 
-void mmu_set_profile(Mmu *m, const CpuProfile *prof) {
+int mmu_set_profile(Mmu *m, const CpuProfile *prof) {
+    MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     MM_ASSERT(prof->maxphyaddr >= 32 && prof->maxphyaddr <= PHYSMEM_ADDR_BITS);
+    if (cpu_paging_mode(&m->regs) == PAGING_PAE) { /* loaded PDPTEs must stay valid */
+        uint64_t rsvd = walk_pdpte_reserved(prof);
+        for (int i = 0; i < 4; i++)
+            if ((m->regs.pdpte[i] & PTE_P) && (m->regs.pdpte[i] & rsvd)) return MMU_UNSUPPORTED;
+    }
     m->cfg.profile = *prof;
     refresh_env(m);
     flush_tlbs(m, false);
     m->st.flush_profile++;
+    return MMU_OK;
 }
 
 /* ---- statistics helpers ------------------------------------------------------------------ */
@@ -298,6 +319,14 @@ static const size_t acc_stat[ACC_KINDS] = {offsetof(MmuStats, acc_fetch),
 static const size_t walk_stat[ACC_KINDS] = {offsetof(MmuStats, walk_fetch),
                                              offsetof(MmuStats, walk_read),
                                              offsetof(MmuStats, walk_write)};
+
+/* The counters indexed by offset below must keep their stats.def order. */
+#define STAT_GAP(a, b) (offsetof(MmuStats, b) - offsetof(MmuStats, a))
+_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_fetch_miss_fault) == 4 * sizeof(uint64_t), "COL_*");
+_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_read_hit_4k) == STAT_GAP(l1_read_hit_4k, l1_write_hit_4k),
+               "one stride per access kind");
+_Static_assert(STAT_GAP(l2_read_hit_4k, l2_write_miss_fault) == 9 * sizeof(uint64_t), "COL_*");
+_Static_assert(STAT_GAP(pf_err_00, pf_err_1f) == 31 * sizeof(uint64_t), "pf_err_XX by code");
 
 static inline uint64_t *stat_at(Mmu *m, size_t offset) {
     return (uint64_t *)((char *)&m->st + offset);
@@ -447,7 +476,18 @@ static int after_walk_step(Mmu *m, WalkStatus s, Result *r, MemReq *req) {
     case WALK_READ:
         m->phase = PH_READ;
         return step_mem(req, m->walk.read_addr, 0, m->walk.read_size);
-    case WALK_FAULT: return finish_fault(m, r);
+    case WALK_FAULT:
+        if (m->from_pdec) {
+            /* The cached PDE may be stale (its rights raised, or the PDE changed, without
+             * INVLPG). A.8.5: no spurious #PF, so drop it and walk again from the top. */
+            m->from_pdec = false;
+            m->st.rewalk_pdec++;
+            tlb_invalidate_page(m->pdec, m->acc.la, m->env.large_shift);
+            return after_walk_step(m, walk_begin(&m->walk, &m->env, m->acc.la,
+                                                 (AccessKind)m->acc.kind, m->acc.implicit),
+                                   r, req);
+        }
+        return finish_fault(m, r);
     case WALK_DONE: m->ad_next = 0; return next_ad(m, r, req);
     }
     MM_ASSERT(0);
@@ -459,6 +499,7 @@ static int start_walk(Mmu *m, Result *r, MemReq *req) {
     TlbSlot slot;
     const TlbEntry *pde = m->pdec ? tlb_lookup(m->pdec, a->la, m->env.large_shift, &slot) : NULL;
     WalkStatus s;
+    m->from_pdec = pde != NULL;
     if (pde) {
         m->st.pdec_hits++;
         tlb_touch(m->pdec, slot);

@@ -296,6 +296,47 @@ static void test_step_interface(void) {
     rig_free(&b);
 }
 
+/* The observer sees every memory operation and fill of a walk, in order, with victims. */
+typedef struct {
+    int n;
+    MmuEvent ev[16];
+} Events;
+
+static void record(void *ctx, const MmuEvent *ev) {
+    Events *e = ctx;
+    if (e->n < 16) e->ev[e->n++] = *ev;
+}
+
+static void test_observer(void) {
+    MmuConfig c = sized();
+    c.l1d = (TlbConfig){.small = {1, 1}, .policy = REPL_LRU};
+    Rig r = rig(c);
+    Events e = {0};
+    map(&r, 0x5000, 0x100000 | URW);
+    map(&r, 0x6000, 0x101000 | URW | PTE_A | PTE_D);
+    mmu_set_observer(r.m, record, &e);
+    go(&r, 0x5004, ACC_WRITE);
+    CHECK_EQ(e.n, 7);
+    CHECK(e.ev[0].kind == MMU_EV_PT_READ && e.ev[0].addr == PD && e.ev[0].value == (PT | URW));
+    CHECK(e.ev[1].kind == MMU_EV_PT_READ && e.ev[1].addr == PT + 5 * 4);
+    CHECK(e.ev[2].kind == MMU_EV_AD_WRITE && e.ev[2].addr == PD);
+    CHECK_EQ(e.ev[2].value, PT | URW | PTE_A);
+    CHECK(e.ev[3].kind == MMU_EV_AD_WRITE && e.ev[3].addr == PT + 5 * 4);
+    CHECK_EQ(e.ev[3].old, 0x100000 | URW);
+    CHECK_EQ(e.ev[3].value, 0x100000 | URW | PTE_A | PTE_D);
+    CHECK(e.ev[4].kind == MMU_EV_TLB_FILL && e.ev[4].level == 2 && !e.ev[4].fill.evicted);
+    CHECK(e.ev[5].kind == MMU_EV_TLB_FILL && e.ev[5].level == 1 && !e.ev[5].fill.evicted);
+    CHECK(e.ev[6].kind == MMU_EV_PDEC_FILL && e.ev[6].level == 0);
+    e.n = 0;
+    go(&r, 0x6000, ACC_READ); /* PDE-cache hit: one PTE read, no write-back; evicts 0x5000 */
+    CHECK_EQ(e.n, 3);
+    CHECK(e.ev[0].kind == MMU_EV_PT_READ && e.ev[0].addr == PT + 6 * 4);
+    CHECK(e.ev[2].kind == MMU_EV_TLB_FILL && e.ev[2].level == 1 && e.ev[2].fill.evicted);
+    CHECK_EQ(e.ev[2].victim.vpn, 5);
+    CHECK_EQ(e.ev[2].victim.frame, 0x100000);
+    rig_free(&r);
+}
+
 int main(void) {
     RUN(test_walk_then_hit);
     RUN(test_write_through_clean_entry_rewalks);
@@ -308,5 +349,6 @@ int main(void) {
     RUN(test_reference_and_off);
     RUN(test_pae_pdpte_gp);
     RUN(test_step_interface);
+    RUN(test_observer);
     return t_done();
 }

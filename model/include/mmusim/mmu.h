@@ -40,8 +40,9 @@ typedef struct {
     CpuProfile profile;
 } MmuConfig;
 
-/* NULL if the configuration is usable, else a static message naming the problem. */
-const char *mmu_config_check(const MmuConfig *cfg);
+/* NULL if the configuration is usable, else a static message naming the problem; *where
+ * (if where is not NULL) is then the level it concerns ("l1i", "l1d", "l2", "pdec") or NULL. */
+const char *mmu_config_check(const MmuConfig *cfg, const char **where);
 
 typedef struct Mmu Mmu;
 
@@ -52,7 +53,9 @@ void mmu_free(Mmu *m);
 enum { MMU_OK = 0, MMU_GP = VEC_GP, MMU_UNSUPPORTED = -1 };
 
 /* MOV to a control register / WRMSR EFER with the side effects of A.1, A.2.2 and A.8.4.
- * MMU_GP leaves every register unchanged. MMU_UNSUPPORTED: EFER.LME (long mode is not
+ * These, INVLPG, CPL/EFLAGS and profile changes must not come while an access started with
+ * mmu_begin is unfinished: an in-order CPU completes (drains) it first. Asserted. */
+/* MMU_GP leaves every register unchanged. MMU_UNSUPPORTED: EFER.LME (long mode is not
  * modelled). */
 int mmu_write_cr0(Mmu *m, uint32_t v);
 int mmu_write_cr3(Mmu *m, uint32_t v);
@@ -61,8 +64,10 @@ int mmu_write_efer(Mmu *m, uint64_t v);
 void mmu_set_cpl(Mmu *m, uint8_t cpl);
 void mmu_set_eflags(Mmu *m, uint32_t eflags);
 void mmu_invlpg(Mmu *m, uint32_t la);
-/* Replace the CPU profile; flushes every TLB and the PDE cache. */
-void mmu_set_profile(Mmu *m, const CpuProfile *prof);
+/* Replace the CPU profile; flushes every TLB and the PDE cache. MMU_UNSUPPORTED (nothing
+ * changes) if PAE paging is on and a loaded PDPTE register would have reserved bits under the
+ * new profile: no real CPU changes MAXPHYADDR under loaded PDPTEs. */
+int mmu_set_profile(Mmu *m, const CpuProfile *prof);
 
 const CpuRegs *mmu_regs(const Mmu *m);
 const MmuConfig *mmu_config(const Mmu *m);
