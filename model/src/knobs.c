@@ -73,8 +73,9 @@ static bool parse_geom(const char *s, TlbGeom *g) {
     if (!x || (size_t)(x - s) >= sizeof buf) return false;
     memcpy(buf, s, (size_t)(x - s));
     buf[x - s] = 0;
+    /* Only the form here; tlb_config_check judges the sizes (via mmu_config_check). */
     if (!parse_u64(buf, &sets) || !parse_u64(x + 1, &ways) || !sets || !ways ||
-        sets > (1u << 20) || ways > 1024)
+        sets > UINT32_MAX || ways > UINT32_MAX)
         return false;
     *g = (TlbGeom){(uint32_t)sets, (uint32_t)ways};
     return true;

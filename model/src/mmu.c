@@ -137,9 +137,12 @@ void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
     m->obs_ctx = ctx;
 }
 
+/* The L1 TLB an access kind uses (the same object for both when unified). */
+static inline Tlb *l1_for(const Mmu *m, uint8_t kind) { return kind == ACC_FETCH ? m->l1i : m->l1d; }
+
 const Tlb *mmu_tlb(const Mmu *m, int level, AccessKind kind) {
     if (level == 0) return m->pdec;
-    if (level == 1) return kind == ACC_FETCH ? m->l1i : m->l1d;
+    if (level == 1) return l1_for(m, kind);
     return level == 2 ? m->l2 : NULL;
 }
 
@@ -405,7 +408,7 @@ static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
     count_tlb(m, level, a->kind, size_col);
     if (level == 2 && m->l1_missed) {
         count_tlb(m, 1, a->kind, size_col + (COL_MISS_4K - COL_HIT_4K));
-        Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
+        Tlb *l1 = l1_for(m, a->kind);
         TlbFill f = fill_level(m, l1, 1, &tr, a->la);
         if (f.stored) set_memo(m, a->kind, &tr, a->la);
     }
@@ -442,7 +445,7 @@ static int finish_walk(Mmu *m, Result *r) {
     const Walk *w = &m->walk;
     TlbEntry tr = {.frame = w->frame, .page_shift = w->page_shift, .rights = w->rights,
                    .dirty = w->dirty, .global = w->global};
-    Tlb *l1 = m->acc.kind == ACC_FETCH ? m->l1i : m->l1d;
+    Tlb *l1 = l1_for(m, m->acc.kind);
     if (m->l2) fill_level(m, m->l2, 2, &tr, w->la);
     if (l1) {
         TlbFill f = fill_level(m, l1, 1, &tr, w->la);
@@ -531,7 +534,7 @@ int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
     mm->vpn = MEMO_NONE; /* whatever happens next touches this L1 array */
     m->acc = *a;
     m->l1_missed = m->l2_missed = false;
-    Tlb *l1 = a->kind == ACC_FETCH ? m->l1i : m->l1d;
+    Tlb *l1 = l1_for(m, a->kind);
     int hit = 0;
     if (l1) {
         hit = lookup(m, l1, a, 1, r);
