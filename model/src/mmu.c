@@ -518,17 +518,19 @@ static int start_walk(Mmu *m, Result *r, MemReq *req) {
 int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
     MM_ASSERT(m->phase == PH_IDLE && a->kind < ACC_KINDS);
     ++*stat_at(m, acc_stat[a->kind]);
-    if (m->env.mode == PAGING_OFF) {
-        m->st.acc_unpaged++;
-        *r = (Result){.source = SRC_UNPAGED, .paddr = a->la, .cr2 = m->regs.cr2};
-        return MMU_STEP_DONE;
-    }
+    /* The memo first: it is always empty while paging is off (a PG change refreshes the
+     * environment, and nothing fills without paging). */
     L1Memo *mm = &m->memo[m->memo_of[a->kind]];
     if (a->la >> 12 == mm->vpn && (mm->allow >> a->kind & 1) && !a->implicit) {
         ++*stat_at(m, mm->hit_stat + a->kind * (tlb_stat_base[0][1] - tlb_stat_base[0][0]));
         m->st.cycles += m->cfg.lat_l1;
         *r = (Result){.source = SRC_L1, .page_shift = mm->page_shift, .cr2 = m->regs.cr2,
                       .paddr = mm->page | (a->la & 0xFFF)};
+        return MMU_STEP_DONE;
+    }
+    if (m->env.mode == PAGING_OFF) {
+        m->st.acc_unpaged++;
+        *r = (Result){.source = SRC_UNPAGED, .paddr = a->la, .cr2 = m->regs.cr2};
         return MMU_STEP_DONE;
     }
     mm->vpn = MEMO_NONE; /* whatever happens next touches this L1 array */
