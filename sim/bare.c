@@ -17,7 +17,6 @@ typedef struct {
     bool valid;   /* an access has run */
     bool ok;      /* every piece translated */
     uint32_t start; /* the access's first byte */
-    uint32_t la;  /* ok: the first byte; else the first byte of the faulting piece */
     Result res;   /* ok: the first piece's result; else the faulting piece's */
 } Outcome;
 
@@ -197,10 +196,7 @@ static size_t translate(Bare *b, const Record *r, Piece *pc, size_t n) {
         mmu_access(b->mmu, &a, &res);
         if (b->log) log_piece(b, r, &pc[done], &res);
         pc[done].paddr = res.paddr;
-        if (done == 0 || res.vector) {
-            o.res = res;
-            o.la = pc[done].la;
-        }
+        if (done == 0 || res.vector) o.res = res;
         if (res.vector) {
             o.ok = false;
             break;

@@ -129,7 +129,6 @@ void mmu_free(Mmu *m) {
 }
 
 const CpuRegs *mmu_regs(const Mmu *m) { return &m->regs; }
-const MmuConfig *mmu_config(const Mmu *m) { return &m->cfg; }
 const MmuStats *mmu_stats(const Mmu *m) { return &m->st; }
 
 void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
@@ -139,12 +138,6 @@ void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
 
 /* The L1 TLB an access kind uses (the same object for both when unified). */
 static inline Tlb *l1_for(const Mmu *m, uint8_t kind) { return kind == ACC_FETCH ? m->l1i : m->l1d; }
-
-const Tlb *mmu_tlb(const Mmu *m, int level, AccessKind kind) {
-    if (level == 0) return m->pdec;
-    if (level == 1) return l1_for(m, kind);
-    return level == 2 ? m->l2 : NULL;
-}
 
 static void observe(Mmu *m, MmuEvent ev) {
     if (m->obs) m->obs(m->obs_ctx, &ev);

@@ -330,11 +330,3 @@ uint32_t tlb_flush(Tlb *t, bool keep_global) {
 uint64_t tlb_occupancy(const Tlb *t) {
     return t->unbounded ? t->store.count : t->arr[0].valid + t->arr[1].valid;
 }
-
-bool tlb_peek(const Tlb *t, uint8_t array, uint32_t set, uint32_t way, TlbEntry *out) {
-    if (array > TLB_LARGE || t->unbounded) return false;
-    const Array *a = &t->arr[array];
-    if (set >= a->sets || way >= a->ways || !a->key[(size_t)set * a->ways + way]) return false;
-    *out = a->e[(size_t)set * a->ways + way];
-    return true;
-}

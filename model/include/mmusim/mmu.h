@@ -70,7 +70,6 @@ void mmu_invlpg(Mmu *m, uint32_t la);
 int mmu_set_profile(Mmu *m, const CpuProfile *prof);
 
 const CpuRegs *mmu_regs(const Mmu *m);
-const MmuConfig *mmu_config(const Mmu *m);
 
 typedef struct {
     uint32_t la;
@@ -127,9 +126,5 @@ typedef void (*MmuObserver)(void *ctx, const MmuEvent *ev);
 void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx);
 
 const MmuStats *mmu_stats(const Mmu *m);
-
-/* The TLB objects (NULL where absent): level 1 with kind FETCH gives the L1 ITLB (or the
- * unified L1), level 1 with READ/WRITE the L1 DTLB, level 2 the L2; level 0 the PDE cache. */
-const Tlb *mmu_tlb(const Mmu *m, int level, AccessKind kind);
 
 #endif

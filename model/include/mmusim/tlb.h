@@ -98,7 +98,4 @@ uint32_t tlb_flush(Tlb *t, bool keep_global);
 /* Valid entries right now. */
 uint64_t tlb_occupancy(const Tlb *t);
 
-/* Read one way (tests, dumps). Returns false if the way is invalid or out of range. */
-bool tlb_peek(const Tlb *t, uint8_t array, uint32_t set, uint32_t way, TlbEntry *out);
-
 #endif
