@@ -334,10 +334,10 @@ static inline void count_tlb(Mmu *m, int level, uint8_t kind, int col) {
 }
 
 /* Fill one level (0 = the PDE cache), count it, and tell the observer, victim included. */
-static TlbFill fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
+static bool fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
     TlbEntry victim = {0};
-    TlbFill f = tlb_fill(t, tr, la, m->obs ? &victim : NULL);
-    if (!f.stored) return f;
+    TlbFill f;
+    if (!tlb_fill(t, tr, la, &f, m->obs ? &victim : NULL)) return false;
     static const size_t fills[3] = {offsetof(MmuStats, pdec_fills), offsetof(MmuStats, l1_fills),
                                     offsetof(MmuStats, l2_fills)};
     static const size_t evictions[3] = {offsetof(MmuStats, pdec_evictions),
@@ -349,7 +349,7 @@ static TlbFill fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_
         observe(m, (MmuEvent){.kind = level ? MMU_EV_TLB_FILL : MMU_EV_PDEC_FILL,
                               .level = (uint8_t)level, .access_kind = m->acc.kind, .fill = f,
                               .victim = victim});
-    return f;
+    return true;
 }
 
 /* ---- the access state machine ------------------------------------------------------------ */
@@ -402,16 +402,10 @@ static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
     if (level == 2 && m->l1_missed) {
         count_tlb(m, 1, a->kind, size_col + (COL_MISS_4K - COL_HIT_4K));
         Tlb *l1 = l1_for(m, a->kind);
-        TlbFill f = fill_level(m, l1, 1, &tr, a->la);
-        if (f.stored) set_memo(m, a->kind, &tr, a->la);
+        if (fill_level(m, l1, 1, &tr, a->la)) set_memo(m, a->kind, &tr, a->la);
     }
     hit_result(m, e, a->la, level == 1 ? SRC_L1 : SRC_L2, r);
     return 1;
-}
-
-static int step_mem(MemReq *req, uint64_t addr, uint64_t or_bits, uint8_t size) {
-    *req = (MemReq){.addr = addr, .or_bits = or_bits, .size = size};
-    return MMU_STEP_MEM;
 }
 
 static void count_misses(Mmu *m, int col) {
@@ -440,10 +434,7 @@ static int finish_walk(Mmu *m, Result *r) {
                    .dirty = w->dirty, .global = w->global};
     Tlb *l1 = l1_for(m, m->acc.kind);
     if (m->l2) fill_level(m, m->l2, 2, &tr, w->la);
-    if (l1) {
-        TlbFill f = fill_level(m, l1, 1, &tr, w->la);
-        if (f.stored) set_memo(m, m->acc.kind, &tr, w->la);
-    }
+    if (l1 && fill_level(m, l1, 1, &tr, w->la)) set_memo(m, m->acc.kind, &tr, w->la);
     if (m->pdec && w->pde_cacheable) {
         TlbEntry pde = {.frame = w->pde_table, .page_shift = m->env.large_shift,
                         .rights = w->pde_rights};
@@ -456,59 +447,78 @@ static int finish_walk(Mmu *m, Result *r) {
     return MMU_STEP_DONE;
 }
 
-/* Issue the next write-back, or complete the walk. */
-static int next_ad(Mmu *m, Result *r, MemReq *req) {
-    const Walk *w = &m->walk;
-    if (m->ad_next < w->n_ad) {
-        const WalkAdWrite *ad = &w->ad[m->ad_next];
-        m->phase = PH_AD;
-        return step_mem(req, ad->addr, ad->bits, ad->size);
-    }
-    return finish_walk(m, r);
+/* The walk's end: the fault, or the fills after every write-back. */
+static int end_walk(Mmu *m, WalkStatus s, Result *r) {
+    return s == WALK_FAULT ? finish_fault(m, r) : finish_walk(m, r);
 }
 
-static int after_walk_step(Mmu *m, WalkStatus s, Result *r, MemReq *req) {
-    switch (s) {
-    case WALK_READ:
-        m->phase = PH_READ;
-        return step_mem(req, m->walk.read_addr, 0, m->walk.read_size);
-    case WALK_FAULT:
-        if (m->from_pdec) {
-            /* The cached PDE may be stale (its rights raised, or the PDE changed, without
-             * INVLPG). A.8.5: no spurious #PF, so drop it and walk again from the top. */
-            m->from_pdec = false;
-            m->st.rewalk_pdec++;
-            tlb_invalidate_page(m->pdec, m->acc.la, m->env.large_shift);
-            return after_walk_step(m, walk_begin(&m->walk, &m->env, m->acc.la,
-                                                 (AccessKind)m->acc.kind, m->acc.implicit),
-                                   r, req);
-        }
-        return finish_fault(m, r);
-    case WALK_DONE: m->ad_next = 0; return next_ad(m, r, req);
-    }
-    MM_ASSERT(0);
+/* A walk that began at a PDE-cache entry and faults may have used a stale PDE (its rights
+ * raised, or the PDE changed, without INVLPG). A.8.5: no spurious #PF, so drop the entry and
+ * walk again from the top. */
+static WalkStatus settle(Mmu *m, WalkStatus s) {
+    if (s != WALK_FAULT || !m->from_pdec) return s;
+    m->from_pdec = false;
+    m->st.rewalk_pdec++;
+    tlb_invalidate_page(m->pdec, m->acc.la, m->env.large_shift);
+    return walk_begin(&m->walk, &m->env, m->acc.la, (AccessKind)m->acc.kind, m->acc.implicit);
 }
 
-static int start_walk(Mmu *m, Result *r, MemReq *req) {
+/* Start the walk for m->acc, at a PDE-cache entry when there is one. */
+static WalkStatus start_walk(Mmu *m) {
     const Access *a = &m->acc;
     ++*stat_at(m, walk_stat[a->kind]);
+    m->ad_next = 0;
     TlbSlot slot;
     const TlbEntry *pde = m->pdec ? tlb_lookup(m->pdec, a->la, m->env.large_shift, &slot) : NULL;
-    WalkStatus s;
     m->from_pdec = pde != NULL;
-    if (pde) {
-        m->st.pdec_hits++;
-        tlb_touch(m->pdec, slot);
-        s = walk_begin_at_table(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit,
-                                pde->frame, pde->rights);
-    } else {
+    if (!pde) {
         m->st.pdec_misses += m->pdec != NULL;
-        s = walk_begin(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit);
+        return settle(m, walk_begin(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit));
     }
-    return after_walk_step(m, s, r, req);
+    m->st.pdec_hits++;
+    tlb_touch(m->pdec, slot);
+    return settle(m, walk_begin_at_table(&m->walk, &m->env, a->la, (AccessKind)a->kind,
+                                         a->implicit, pde->frame, pde->rights));
 }
 
-int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
+/* Account the page-table read the walker asked for and hand it the entry. */
+static WalkStatus walk_read_done(Mmu *m, uint64_t value) {
+    m->st.cycles += m->cfg.lat_mem;
+    m->st.walk_reads++;
+    if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_PT_READ, .access_kind = m->acc.kind,
+                                       .addr = m->walk.read_addr, .value = value});
+    return settle(m, walk_feed(&m->walk, &m->env, value));
+}
+
+/* Account the next A/D write-back, whose entry held old before the OR. */
+static void ad_done(Mmu *m, uint64_t old) {
+    const WalkAdWrite *ad = &m->walk.ad[m->ad_next++];
+    m->st.cycles += m->cfg.lat_mem;
+    m->st.ad_writes++;
+    m->st.d_sets += (ad->bits & PTE_D) && !(old & PTE_D);
+    if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_AD_WRITE, .access_kind = m->acc.kind,
+                                       .addr = ad->addr, .old = old, .value = old | ad->bits});
+}
+
+/* Step interface: ask the caller for the next memory operation, or finish. */
+static int next_step(Mmu *m, WalkStatus s, Result *r, MemReq *req) {
+    if (s == WALK_READ) {
+        m->phase = PH_READ;
+        *req = (MemReq){.addr = m->walk.read_addr, .size = m->walk.read_size};
+        return MMU_STEP_MEM;
+    }
+    if (s == WALK_DONE && m->ad_next < m->walk.n_ad) {
+        const WalkAdWrite *ad = &m->walk.ad[m->ad_next];
+        m->phase = PH_AD;
+        *req = (MemReq){.addr = ad->addr, .or_bits = ad->bits, .size = ad->size};
+        return MMU_STEP_MEM;
+    }
+    return end_walk(m, s, r);
+}
+
+/* The memo, paging off, L1 and L2. True when the access is complete; false when it needs a
+ * walk (m->acc and the miss flags are set up for it). */
+static bool try_tlbs(Mmu *m, const Access *a, Result *r) {
     MM_ASSERT(m->phase == PH_IDLE && a->kind < ACC_KINDS);
     ++*stat_at(m, acc_stat[a->kind]);
     /* The memo first: it is always empty while paging is off (a PG change refreshes the
@@ -519,12 +529,12 @@ int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
         m->st.cycles += m->cfg.lat_l1;
         *r = (Result){.source = SRC_L1, .page_shift = mm->page_shift, .cr2 = m->regs.cr2,
                       .paddr = mm->page | (a->la & 0xFFF)};
-        return MMU_STEP_DONE;
+        return true;
     }
     if (m->env.mode == PAGING_OFF) {
         m->st.acc_unpaged++;
         *r = (Result){.source = SRC_UNPAGED, .paddr = a->la, .cr2 = m->regs.cr2};
-        return MMU_STEP_DONE;
+        return true;
     }
     mm->vpn = MEMO_NONE; /* whatever happens next touches this L1 array */
     m->acc = *a;
@@ -533,46 +543,47 @@ int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
     int hit = 0;
     if (l1) {
         hit = lookup(m, l1, a, 1, r);
-        if (hit == 1) return MMU_STEP_DONE;
+        if (hit == 1) return true;
         m->l1_missed = true;
     }
     if (m->l2 && hit == 0) {
         hit = lookup(m, m->l2, a, 2, r);
-        if (hit == 1) return MMU_STEP_DONE;
+        if (hit == 1) return true;
         m->l2_missed = true;
     }
-    return start_walk(m, r, req);
+    return false;
+}
+
+int mmu_begin(Mmu *m, const Access *a, Result *r, MemReq *req) {
+    if (try_tlbs(m, a, r)) return MMU_STEP_DONE;
+    return next_step(m, start_walk(m), r, req);
 }
 
 int mmu_resume(Mmu *m, uint64_t value, Result *r, MemReq *req) {
-    m->st.cycles += m->cfg.lat_mem;
-    if (m->phase == PH_READ) {
-        m->st.walk_reads++;
-        if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_PT_READ, .access_kind = m->acc.kind,
-                                           .addr = m->walk.read_addr, .value = value});
-        return after_walk_step(m, walk_feed(&m->walk, &m->env, value), r, req);
-    }
+    if (m->phase == PH_READ) return next_step(m, walk_read_done(m, value), r, req);
     MM_ASSERT(m->phase == PH_AD);
-    const WalkAdWrite *ad = &m->walk.ad[m->ad_next++];
-    m->st.ad_writes++;
-    m->st.d_sets += (ad->bits & PTE_D) && !(value & PTE_D);
-    if (m->obs) observe(m, (MmuEvent){.kind = MMU_EV_AD_WRITE, .access_kind = m->acc.kind,
-                                       .addr = ad->addr, .old = value, .value = value | ad->bits});
-    return next_ad(m, r, req);
+    ad_done(m, value);
+    return next_step(m, WALK_DONE, r, req);
 }
 
+static inline uint64_t read_entry(const Physmem *pm, uint64_t addr, uint8_t size) {
+    return size == 8 ? physmem_read64(pm, addr) : physmem_read32(pm, addr);
+}
+
+/* The same steps as mmu_begin/mmu_resume, with the memory operations done here. */
 int mmu_access(Mmu *m, const Access *a, Result *r) {
-    MemReq req;
-    int s = mmu_begin(m, a, r, &req);
-    while (s == MMU_STEP_MEM) {
-        uint64_t v = req.size == 8 ? physmem_read64(m->pm, req.addr) : physmem_read32(m->pm, req.addr);
-        if (req.or_bits) {
-            /* The entry was read as present, so its frame exists and this cannot allocate. */
-            bool ok = req.size == 8 ? physmem_write64(m->pm, req.addr, v | req.or_bits)
-                                    : physmem_write32(m->pm, req.addr, (uint32_t)(v | req.or_bits));
-            MM_ASSERT(ok);
-        }
-        s = mmu_resume(m, v, r, &req);
+    if (try_tlbs(m, a, r)) return r->vector;
+    WalkStatus s = start_walk(m);
+    while (s == WALK_READ) s = walk_read_done(m, read_entry(m->pm, m->walk.read_addr, m->walk.read_size));
+    while (s == WALK_DONE && m->ad_next < m->walk.n_ad) {
+        const WalkAdWrite *ad = &m->walk.ad[m->ad_next];
+        uint64_t v = read_entry(m->pm, ad->addr, ad->size);
+        /* The entry was read as present, so its frame exists and this cannot allocate. */
+        bool ok = ad->size == 8 ? physmem_write64(m->pm, ad->addr, v | ad->bits)
+                                : physmem_write32(m->pm, ad->addr, (uint32_t)(v | ad->bits));
+        MM_ASSERT(ok);
+        ad_done(m, v);
     }
+    end_walk(m, s, r);
     return r->vector;
 }

@@ -13,6 +13,7 @@ struct Repl {
     uint64_t rng;     /* RANDOM state, never 0 */
     uint64_t *stamp;  /* FIFO: fill time per way; sets*ways */
     uint16_t *rank;   /* LRU: recency rank per way, 0 = most recent; a permutation per set */
+    uint16_t *order;  /* LRU: the inverse permutation, way by rank, so the victim is O(1) */
     uint64_t *tree;   /* PLRU: one bit vector per set (ways-1 bits) */
     uint64_t path_mask[64], path_bits[64]; /* PLRU: the nodes on way w's path and their new
                                               values after a touch of w */
@@ -64,8 +65,13 @@ Repl *repl_new(ReplPolicy p, uint32_t sets, uint32_t ways, uint64_t seed) {
     *r = (Repl){.policy = p, .sets = sets, .ways = ways, .rng = seed ? seed : 0x9E3779B97F4A7C15u};
     bool ok = true;
     if (p == REPL_FIFO) ok = (r->stamp = calloc((size_t)sets * ways, sizeof *r->stamp)) != NULL;
-    if (p == REPL_LRU && (ok = (r->rank = malloc((size_t)sets * ways * sizeof *r->rank)) != NULL))
-        for (size_t i = 0; i < (size_t)sets * ways; i++) r->rank[i] = (uint16_t)(i % ways);
+    if (p == REPL_LRU) {
+        r->rank = malloc((size_t)sets * ways * sizeof *r->rank);
+        r->order = malloc((size_t)sets * ways * sizeof *r->order);
+        if ((ok = r->rank && r->order))
+            for (size_t i = 0; i < (size_t)sets * ways; i++)
+                r->rank[i] = r->order[i] = (uint16_t)(i % ways);
+    }
     if (p == REPL_PLRU && (ok = (r->tree = calloc(sets, sizeof *r->tree)) != NULL)) plru_paths(r);
     if (!ok) {
         repl_free(r);
@@ -78,6 +84,7 @@ void repl_free(Repl *r) {
     if (!r) return;
     free(r->stamp);
     free(r->rank);
+    free(r->order);
     free(r->tree);
     free(r);
 }
@@ -86,8 +93,12 @@ void repl_free(Repl *r) {
  * permutation, so their order is exactly the order of last touches and fills. */
 static void lru_use(Repl *r, uint32_t set, uint32_t way) {
     uint16_t *rk = &r->rank[(size_t)set * r->ways], old = rk[way];
+    if (old == 0) return;
     for (uint32_t w = 0; w < r->ways; w++) rk[w] = (uint16_t)(rk[w] + (rk[w] < old));
     rk[way] = 0;
+    uint16_t *ord = &r->order[(size_t)set * r->ways];
+    memmove(ord + 1, ord, old * sizeof *ord);
+    ord[0] = (uint16_t)way;
 }
 
 static void plru_mark(Repl *r, uint32_t set, uint32_t way) {
@@ -134,10 +145,7 @@ static uint32_t oldest_fill(const Repl *r, uint32_t set) {
 }
 
 static uint32_t least_recent(const Repl *r, uint32_t set) {
-    const uint16_t *rk = &r->rank[(size_t)set * r->ways];
-    uint32_t v = 0;
-    for (uint32_t w = 0; w < r->ways; w++) v = rk[w] == r->ways - 1 ? w : v;
-    return v;
+    return r->order[(size_t)set * r->ways + r->ways - 1];
 }
 
 uint32_t repl_victim(Repl *r, uint32_t set) {

@@ -11,6 +11,8 @@
 
 #include "mmusim/mm_assert.h"
 
+_Static_assert(sizeof(TlbEntry) == 16, "TlbEntry packs into 16 bytes");
+
 typedef struct {
     uint32_t sets, ways;
     uint32_t *key;    /* sets*ways */
@@ -85,47 +87,47 @@ static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
     return -1;
 }
 
-static void array_drop(Array *a, size_t i) {
+static void array_drop(Array *a, uint32_t set, uint32_t way) {
+    size_t i = (size_t)set * a->ways + way;
     if (a->e[i].shift < a->e[i].page_shift) a->frags--;
     a->key[i] = 0;
-    a->used[i / a->ways]--;
+    a->used[set]--;
     a->valid--;
 }
 
 /* The caller guarantees the page is not cached here (tlb_fill's contract), so a fill takes the
- * lowest invalid way, or, when the set is full, the policy's victim. */
-static TlbFill array_fill(Array *a, uint8_t which, const TlbEntry *ent, TlbEntry *victim) {
-    TlbFill f = {.stored = true, .slot = {.array = which}};
-    uint32_t set = ent->vpn & (a->sets - 1), way = 0;
+ * lowest invalid way, or, when the set is full, the policy's victim. Returns the way's entry
+ * for the caller to write; fragment says whether it will hold a piece of a large page. */
+static TlbEntry *array_fill(Array *a, uint8_t which, uint32_t vpn, bool fragment, TlbFill *f,
+                            TlbEntry *victim) {
+    uint32_t set = vpn & (a->sets - 1), way = 0;
     uint32_t *k = &a->key[(size_t)set * a->ways];
 #ifndef NDEBUG
     uint32_t ignored;
-    MM_ASSERT(array_find(a, ent->vpn, &ignored) < 0);
+    MM_ASSERT(array_find(a, vpn, &ignored) < 0);
 #endif
     if (a->used[set] < a->ways) {
         while (k[way]) way++;
     } else {
         way = repl_victim(a->repl, set);
-        f.evicted = true;
+        f->evicted = true;
         if (victim) *victim = a->e[(size_t)set * a->ways + way];
-        array_drop(a, (size_t)set * a->ways + way);
+        array_drop(a, set, way);
     }
-    size_t i = (size_t)set * a->ways + way;
-    k[way] = array_key(ent->vpn);
-    a->e[i] = *ent;
+    k[way] = array_key(vpn);
     a->used[set]++;
     a->valid++;
-    if (ent->shift < ent->page_shift) a->frags++;
+    a->frags += fragment;
     repl_fill(a->repl, set, way);
-    f.slot.set = set, f.slot.way = way;
-    return f;
+    f->slot = (TlbSlot){.array = which, .set = set, .way = way};
+    return &a->e[(size_t)set * a->ways + way];
 }
 
 static uint32_t array_drop_vpn(Array *a, uint32_t vpn) {
     uint32_t set;
     int w = array_find(a, vpn, &set);
     if (w < 0) return 0;
-    array_drop(a, (size_t)set * a->ways + (uint32_t)w);
+    array_drop(a, set, (uint32_t)w);
     return 1;
 }
 
@@ -136,7 +138,7 @@ static uint32_t array_drop_fragments(Array *a, uint32_t lvpn, uint8_t shift) {
         const TlbEntry *e = &a->e[i];
         if (a->key[i] && e->page_shift == shift && e->shift < shift &&
             e->vpn >> (shift - e->shift) == lvpn)
-            array_drop(a, i), n++;
+            array_drop(a, (uint32_t)(i / a->ways), (uint32_t)(i % a->ways)), n++;
     }
     return n;
 }
@@ -144,7 +146,8 @@ static uint32_t array_drop_fragments(Array *a, uint32_t lvpn, uint8_t shift) {
 static uint32_t array_flush(Array *a, bool keep_global) {
     uint32_t n = 0;
     for (size_t i = 0; a->valid && i < (size_t)a->sets * a->ways; i++)
-        if (a->key[i] && !(keep_global && a->e[i].global)) array_drop(a, i), n++;
+        if (a->key[i] && !(keep_global && a->e[i].global))
+            array_drop(a, (uint32_t)(i / a->ways), (uint32_t)(i % a->ways)), n++;
     return n;
 }
 
@@ -172,12 +175,13 @@ static size_t store_find(const Store *s, uint64_t key) {
     }
 }
 
-static void store_put(Store *s, uint64_t key, const TlbEntry *e) {
+/* The entry slot for key, claimed if new. */
+static TlbEntry *store_slot(Store *s, uint64_t key) {
     size_t i = store_home(s, key);
     while (s->key[i] && s->key[i] != key) i = (i + 1) & (s->cap - 1);
     if (!s->key[i]) s->count++;
     s->key[i] = key;
-    s->e[i] = *e;
+    return &s->e[i];
 }
 
 static bool store_grow(Store *s) {
@@ -188,7 +192,7 @@ static bool store_grow(Store *s) {
         return false;
     }
     for (size_t i = 0; i < s->cap; i++)
-        if (s->key[i]) store_put(&n, s->key[i], &s->e[i]);
+        if (s->key[i]) *store_slot(&n, s->key[i]) = s->e[i];
     free(s->key);
     free(s->e);
     *s = n;
@@ -267,8 +271,8 @@ static inline const TlbEntry *array_lookup(const Array *a, uint8_t which, uint32
 const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSlot *slot) {
     const Array *s = &t->arr[TLB_SMALL], *l = &t->arr[TLB_LARGE];
     const TlbEntry *e = NULL;
-    if (s->sets) e = array_lookup(s, TLB_SMALL, la >> 12, slot);
-    if (!e && l->sets) e = array_lookup(l, TLB_LARGE, la >> large_shift, slot);
+    if (s->valid) e = array_lookup(s, TLB_SMALL, la >> 12, slot);
+    if (!e && l->valid) e = array_lookup(l, TLB_LARGE, la >> large_shift, slot);
     if (e || !t->unbounded) return e;
     size_t i = store_find(&t->store, store_key(12, la >> 12));
     if (i == SIZE_MAX) i = store_find(&t->store, store_key(large_shift, la >> large_shift));
@@ -281,25 +285,37 @@ void tlb_touch(Tlb *t, TlbSlot slot) {
     if (slot.array != TLB_UNBOUNDED) repl_touch(t->arr[slot.array].repl, slot.set, slot.way);
 }
 
-TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbEntry *victim) {
-    TlbEntry e = *tr;
+/* Entries are written field by field: a wholesale copy of a TlbEntry the caller has just built
+ * field by field would read the parts back before the stores retire (a store-forwarding stall
+ * that cost a third of a walk-heavy replay). */
+bool tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbFill *f, TlbEntry *victim) {
     uint8_t which = tr->page_shift > 12 ? TLB_LARGE : TLB_SMALL;
+    uint64_t frame = tr->frame;
     if (!t->unbounded && which == TLB_LARGE && !t->arr[TLB_LARGE].sets) {
         /* No large array: keep the 4 KiB fragment that was accessed. */
         which = TLB_SMALL;
-        e.frame = tr->frame + ((la & ((UINT32_C(1) << tr->page_shift) - 1)) & ~UINT32_C(0xFFF));
+        frame += (la & ((UINT32_C(1) << tr->page_shift) - 1)) & ~UINT32_C(0xFFF);
     }
-    e.shift = which == TLB_SMALL ? 12 : tr->page_shift;
-    e.vpn = la >> e.shift;
+    uint8_t shift = which == TLB_SMALL ? 12 : tr->page_shift;
+    uint32_t vpn = la >> shift;
+    f->stored = f->evicted = false;
+    f->slot = (TlbSlot){.array = t->unbounded ? TLB_UNBOUNDED : which};
+    TlbEntry *d;
     if (t->unbounded) {
-        TlbFill f = {.slot = {.array = TLB_UNBOUNDED}};
-        if (t->store.count * 2 >= t->store.cap && !store_grow(&t->store)) return f;
-        store_put(&t->store, store_key(e.shift, e.vpn), &e);
-        f.stored = true;
-        return f;
+        if (t->store.count * 2 >= t->store.cap && !store_grow(&t->store)) return false;
+        d = store_slot(&t->store, store_key(shift, vpn));
+    } else {
+        if (!t->arr[which].sets) return false;
+        d = array_fill(&t->arr[which], which, vpn, shift < tr->page_shift, f, victim);
     }
-    if (!t->arr[which].sets) return (TlbFill){.stored = false};
-    return array_fill(&t->arr[which], which, &e, victim);
+    d->frame = frame;
+    d->vpn = vpn;
+    d->shift = shift;
+    d->page_shift = tr->page_shift;
+    d->rights = tr->rights;
+    d->dirty = tr->dirty;
+    d->global = tr->global;
+    return f->stored = true;
 }
 
 TlbEntry tlb_translation(const TlbEntry *e) {

@@ -9,7 +9,9 @@ static TlbEntry last_victim; /* the entry the latest fill4k replaced */
 static TlbFill fill4k(Tlb *t, uint64_t frame, bool global, uint32_t la) {
     TlbEntry e = {.frame = frame, .page_shift = 12, .rights = {1, 1, 0}, .dirty = true,
                   .global = global};
-    return tlb_fill(t, &e, la, &last_victim);
+    TlbFill f;
+    tlb_fill(t, &e, la, &f, &last_victim);
+    return f;
 }
 
 /* 1 set x 4 ways: pages 0x10..0x13 fill ways 0..3, a hit on 0x10, then 0x20 and 0x21 replace
@@ -59,7 +61,8 @@ static void test_set_index(void) { /* set = vpn mod sets */
 static void test_fragments(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .policy = REPL_LRU});
     TlbEntry big = {.frame = 0x40000000, .page_shift = 22, .rights = {1, 1, 0}};
-    TlbFill f = tlb_fill(t, &big, 0x00C01234, NULL); /* 4 MiB page 3, fragment 1 */
+    TlbFill f;
+    CHECK(tlb_fill(t, &big, 0x00C01234, &f, NULL)); /* 4 MiB page 3, fragment 1 */
     CHECK(f.stored && f.slot.array == TLB_SMALL);
     TlbSlot s;
     const TlbEntry *e = tlb_lookup(t, 0x00C01FFF, 22, &s);
@@ -69,7 +72,7 @@ static void test_fragments(void) {
     CHECK_EQ(e->page_shift, 22);
     CHECK_EQ(tlb_translation(e).frame, 0x40000000);
     CHECK(tlb_lookup(t, 0x00C02000, 22, &s) == NULL); /* other fragments are separate */
-    tlb_fill(t, &big, 0x00C05000, NULL);
+    tlb_fill(t, &big, 0x00C05000, &f, NULL);
     fill4k(t, 0x7000, false, 0x00400000); /* an ordinary page */
     CHECK_EQ(tlb_invalidate_page(t, 0x00FFF000, 22), 2);      /* anywhere in the 4 MiB page */
     CHECK_EQ(tlb_occupancy(t), 1);
@@ -79,7 +82,8 @@ static void test_fragments(void) {
 static void test_large_array(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .large = {2, 2}, .policy = REPL_PLRU});
     TlbEntry big = {.frame = 0x80200000, .page_shift = 21, .rights = {1, 1, 0}};
-    TlbFill f = tlb_fill(t, &big, 0x00612345, NULL); /* 2 MiB page 3 -> set 1 */
+    TlbFill f;
+    tlb_fill(t, &big, 0x00612345, &f, NULL); /* 2 MiB page 3 -> set 1 */
     CHECK(f.slot.array == TLB_LARGE && f.slot.set == 1);
     TlbSlot s;
     const TlbEntry *e = tlb_lookup(t, 0x007FFFFF, 21, &s);
@@ -94,7 +98,8 @@ static void test_flush_globals(void) {
     fill4k(t, 0x1000, true, 0x1000);
     fill4k(t, 0x2000, false, 0x2000);
     TlbEntry big = {.frame = 0x400000, .page_shift = 22, .global = true};
-    tlb_fill(t, &big, 0x800000, NULL);
+    TlbFill f;
+    tlb_fill(t, &big, 0x800000, &f, NULL);
     CHECK_EQ(tlb_flush(t, true), 1);
     CHECK_EQ(tlb_occupancy(t), 2);
     CHECK_EQ(tlb_invalidate_page(t, 0x1000, 22), 1); /* INVLPG drops globals too */

@@ -43,8 +43,8 @@ typedef struct {
     uint8_t shift;       /* 12 for 4 KiB entries and fragments, 21/22 for large entries */
     uint8_t page_shift;  /* size of the translation (a fragment keeps the large size) */
     Rights rights;
-    bool dirty, global;
-} TlbEntry;
+    bool dirty : 1, global : 1;
+} TlbEntry;                /* 16 bytes: four to a cache line */
 
 enum { TLB_SMALL = 0, TLB_LARGE = 1, TLB_UNBOUNDED = 2 };
 
@@ -81,8 +81,9 @@ void tlb_touch(Tlb *t, TlbSlot slot);
  * page's physical base; vpn and shift are derived here. Contract: the page is not cached in
  * this level already (the MMU fills only after a miss or after dropping the page); debug
  * builds check it. If victim is not NULL and an entry was replaced, it receives that entry
- * (observers want it; the replay loop does not pay for the load). */
-TlbFill tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbEntry *victim);
+ * (observers want it; the replay loop does not pay for the load). Returns f->stored; *f says
+ * where the entry went and whether a valid one was replaced. */
+bool tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbFill *f, TlbEntry *victim);
 
 /* The page-level translation an entry holds (a fragment's frame becomes the large page's
  * base), in the form tlb_fill takes: used to copy an L2 hit into L1. */

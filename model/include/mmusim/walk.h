@@ -51,7 +51,7 @@ uint64_t walk_pdpte_reserved(const CpuProfile *prof);
 
 /* Effective rights of a translation: AND of R/W and U/S, OR of XD over the levels used. */
 typedef struct {
-    uint8_t rw, us, xd;
+    uint8_t rw : 1, us : 1, xd : 1;
 } Rights;
 
 static inline unsigned rights_index(Rights r) { return (unsigned)(r.rw | r.us << 1 | r.xd << 2); }
