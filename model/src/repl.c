@@ -93,11 +93,10 @@ void repl_free(Repl *r) {
  * permutation, so their order is exactly the order of last touches and fills. */
 static void lru_use(Repl *r, uint32_t set, uint32_t way) {
     uint16_t *rk = &r->rank[(size_t)set * r->ways], old = rk[way];
-    if (old == 0) return;
     for (uint32_t w = 0; w < r->ways; w++) rk[w] = (uint16_t)(rk[w] + (rk[w] < old));
     rk[way] = 0;
     uint16_t *ord = &r->order[(size_t)set * r->ways];
-    memmove(ord + 1, ord, old * sizeof *ord);
+    for (uint32_t i = old; i > 0; i--) ord[i] = ord[i - 1];
     ord[0] = (uint16_t)way;
 }
 
@@ -105,13 +104,14 @@ static void plru_mark(Repl *r, uint32_t set, uint32_t way) {
     r->tree[set] = (r->tree[set] & ~r->path_mask[way]) | r->path_bits[way];
 }
 
+/* Branch-free descent: the tree bits are as good as random in a replay, so an `if` per level
+ * would be mispredicted half the time. */
 static uint32_t plru_victim(const Repl *r, uint32_t set) {
     uint64_t bits = r->tree[set];
-    uint32_t node = 0, lo = 0, span = r->ways;
-    while (span > 1) {
-        span >>= 1;
-        bool right = (bits >> node) & 1;
-        if (right) lo += span;
+    uint32_t node = 0, lo = 0;
+    for (uint32_t span = r->ways >> 1; span; span >>= 1) {
+        uint32_t right = (uint32_t)(bits >> node) & 1;
+        lo += span & (0u - right);
         node = 2 * node + 1 + right;
     }
     return lo;
