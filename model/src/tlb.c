@@ -82,11 +82,9 @@ static inline uint32_t array_key(uint32_t vpn) { return vpn << 1 | 1; }
 static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
     *set = vpn & (a->sets - 1);
     const uint32_t *k = &a->key[(size_t)*set * a->ways], want = array_key(vpn);
-    /* Every way is compared (keys are unique in a set): a loop that left at the hit would
-     * leave at a random way, a mispredicted branch on most hits of a replay. */
-    int found = -1;
-    for (uint32_t w = 0; w < a->ways; w++) found = k[w] == want ? (int)w : found;
-    return found;
+    for (uint32_t w = 0; w < a->ways; w++)
+        if (k[w] == want) return (int)w;
+    return -1;
 }
 
 static void array_drop(Array *a, uint32_t set, uint32_t way) {
