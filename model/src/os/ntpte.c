@@ -26,6 +26,7 @@ bool mmprot_parse(const char *text, uint8_t *code) {
         plus = next;
     }
     if (base == 0 && (guard || nocache)) return false; /* C.4: invalid with NOACCESS */
+    if (guard && nocache) return false; /* 0x18 is WRITECOMBINE, not guard + no-cache */
     *code = (uint8_t)(c | (guard ? MM_GUARD : 0) | (nocache ? MM_NOCACHE : 0));
     return true;
 }
@@ -36,7 +37,7 @@ const char *mmprot_name(uint8_t code, char *buf) {
         return buf;
     }
     snprintf(buf, 12, "%s%s%s", access_names[MM_PROT_ACCESS(code)],
-             (code & 0x18) == MM_GUARD ? "+G" : (code & 0x18) == MM_WRITECOMBINE ? "+G+NC" : "",
+             (code & 0x18) == MM_GUARD ? "+G" : (code & 0x18) == MM_WRITECOMBINE ? "+WCB" : "",
              (code & 0x18) == MM_NOCACHE ? "+NC" : "");
     return buf;
 }
