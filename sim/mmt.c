@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "mmusim/cpu.h"
+#include "mmusim/faultclass.h"
+#include "mmusim/ntpte.h"
 #include "mmusim/physmem.h"
 #include "msg.h"
 
@@ -13,6 +15,9 @@
 #define LA_DIGITS 8
 #define PA_DIGITS 10       /* 40-bit physical addresses (physmem.h) */
 #define QUOTE_MAX 48
+#define TICK_MAX 1000000
+#define PROT_TEXT_MAX 16   /* longer than any valid protection ("XWC+NC") */
+#define FAULTS_TEXT_MAX 64 /* longer than 4 of the longest class names joined by '+' */
 
 typedef struct {
     const char *p;
@@ -27,8 +32,8 @@ typedef struct {
     const char *name;
     const char *usage;
     uint8_t min_tok, max_tok; /* tokens on the line, keyword(s) included */
-    uint8_t sub;              /* AccessKind, RegId, poke width or ExpectKind */
-    ParseFn parse;            /* NULL: an OS-mode event, whose fields are not read */
+    uint8_t sub;              /* AccessKind, RegId, poke width, ExpectKind or OsEvent */
+    ParseFn parse;
 } Syntax;
 
 struct Line {
@@ -329,14 +334,46 @@ static bool parse_expect_mem(Line *ln, Record *r) {
     return paddr_at(ln, 2, width, &r->addr) && hex_at(ln, 3, 2 * width, "value", &r->value);
 }
 
+/* expect fault CLASS[+CLASS...]: the faults the latest access takes, in order (a split or
+ * retried access can take several). Encoded for the executor as trace.h says at EXP_FAULT. */
+static bool parse_expect_fault(Line *ln, Record *r) {
+    char buf[FAULTS_TEXT_MAX], q[QUOTE_MAX];
+    Tok t = ln->tok[2];
+    size_t i = 0;
+    r->size = 0;
+    r->value = 0;
+    for (;;) {
+        size_t start = i;
+        while (i < t.n && t.p[i] != '+') i++;
+        Tok part = {t.p + start, i - start};
+        FaultClass c;
+        if (part.n == 0) return fail(ln, "empty fault class in '%s'", quote(q, t));
+        if (r->size == RECORD_FAULTS_MAX)
+            return fail(ln, "more than %d fault classes in '%s'", RECORD_FAULTS_MAX, quote(q, t));
+        bool known = part.n < sizeof buf && !memchr(part.p, '\0', part.n);
+        if (known) {
+            memcpy(buf, part.p, part.n);
+            buf[part.n] = '\0';
+            known = fault_class_parse(buf, &c);
+        }
+        if (!known)
+            return fail(ln, "unknown fault class '%s' (none, demand-zero, soft, hard, cow, guard, "
+                            "av, spurious)", quote(q, part));
+        r->value |= (uint64_t)c << (4 * r->size);
+        r->size++;
+        if (i == t.n) return true;
+        i++; /* the '+' */
+    }
+}
+
 static const Syntax expectations[] = {
     {"ok", "expect ok PADDR", 3, 3, EXP_OK, parse_expect_ok},
     {"pf", "expect pf ERR [cr2=LADDR]", 3, 4, EXP_PF, parse_expect_pf},
     {"gp", "expect gp", 2, 2, EXP_GP, parse_nothing},
     {"mem", "expect mem PADDR V", 4, 4, EXP_MEM, parse_expect_mem},
     {"mem64", "expect mem64 PADDR V", 4, 4, EXP_MEM64, parse_expect_mem},
-    /* OS mode; the class is for the memory manager to read. */
-    {"fault", "expect fault CLASS", 3, 3, EXP_FAULT, parse_nothing},
+    /* OS mode: the memory manager checks it. */
+    {"fault", "expect fault CLASS[+CLASS...]", 3, 3, EXP_FAULT, parse_expect_fault},
 };
 
 static const Syntax *find_syntax(const Syntax *tab, size_t n, Tok t) {
@@ -351,10 +388,172 @@ static bool parse_expect(Line *ln, Record *r) {
         find_syntax(expectations, sizeof expectations / sizeof expectations[0], ln->tok[1]);
     r->kind = REC_EXPECT;
     if (!syn)
-        return fail(ln, "unknown expectation '%s' (ok, pf, gp, mem, mem64)",
+        return fail(ln, "unknown expectation '%s' (ok, pf, gp, mem, mem64, fault)",
                     quote(q, ln->tok[1]));
     r->expect = syn->sub;
     return check_count(ln, syn) && syn->parse(ln, r);
+}
+
+/* ---- OS-mode events --------------------------------------------------------------------- */
+/* The reader checks syntax and the ranges a field can have on its own: ids of at least 1, a
+ * non-empty range that does not wrap past 2^32, a known protection. Whether a pid exists, a
+ * range is aligned or free, an offset lies inside its section is the memory manager's call. */
+
+static bool id_at(Line *ln, size_t i, const char *what, uint32_t *out) {
+    uint64_t v;
+    if (!dec_at(ln, i, what, 1, UINT32_MAX, &v)) return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* BASE LEN at tokens i, i + 1. */
+static bool range_at(Line *ln, size_t i, Record *r) {
+    uint64_t base, len;
+    if (!hex_at(ln, i, LA_DIGITS, "base address", &base) ||
+        !hex_at(ln, i + 1, LA_DIGITS, "length", &len))
+        return false;
+    if (len == 0) return fail(ln, "length must be greater than 0");
+    if (base + len > (UINT64_C(1) << 32))
+        return fail(ln, "length %llx at base address %08llx runs past the 32-bit linear address "
+                        "space", (unsigned long long)len, (unsigned long long)base);
+    r->base = (uint32_t)base;
+    r->len = (uint32_t)len;
+    r->has_len = true;
+    return true;
+}
+
+static bool prot_at(Line *ln, size_t i, Record *r) {
+    char buf[PROT_TEXT_MAX], q[QUOTE_MAX];
+    Tok t = ln->tok[i];
+    if (t.n < sizeof buf && !memchr(t.p, '\0', t.n)) {
+        memcpy(buf, t.p, t.n);
+        buf[t.n] = '\0';
+        if (mmprot_parse(buf, &r->prot)) return true;
+        /* A known access word with modifiers mmprot_parse() refuses: say what is allowed. */
+        char *plus = strchr(buf, '+');
+        uint8_t code;
+        if (plus) {
+            *plus = '\0';
+            if (mmprot_parse(buf, &code))
+                return fail(ln, "bad protection '%s' (at most one of +G and +NC, and none on NA)",
+                            quote(q, t));
+        }
+    }
+    return fail(ln, "unknown protection '%s' (NA RO RW WC X XR XRW XWC, optionally +G or +NC)",
+                quote(q, t));
+}
+
+/* A NAME or PATH into r->path; what names it in messages. */
+static bool path_from(Line *ln, Tok t, const char *what, Record *r) {
+    char q[QUOTE_MAX];
+    if (t.n == 0) return fail(ln, "empty %s", what);
+    if (memchr(t.p, '\0', t.n)) return fail(ln, "NUL byte in %s '%s'", what, quote(q, t));
+    if (t.n >= RECORD_PATH_MAX)
+        return fail(ln, "%s '%s' is longer than %d bytes", what, quote(q, t), RECORD_PATH_MAX - 1);
+    memcpy(r->path, t.p, t.n);
+    r->path[t.n] = '\0';
+    return true;
+}
+
+static void os_start(Line *ln, Record *r) {
+    r->kind = REC_OS;
+    r->os = ln->syn->sub;
+}
+
+static bool parse_proc(Line *ln, Record *r) {
+    os_start(ln, r);
+    if (!id_at(ln, 1, "pid", &r->pid)) return false;
+    return ln->n < 3 || path_from(ln, ln->tok[2], "process name", r);
+}
+
+static bool parse_fork(Line *ln, Record *r) {
+    os_start(ln, r);
+    if (!id_at(ln, 1, "parent pid", &r->pid) || !id_at(ln, 2, "child pid", &r->pid2))
+        return false;
+    if (r->pid == r->pid2) return fail(ln, "fork: parent and child must differ");
+    return true;
+}
+
+static bool parse_exec(Line *ln, Record *r) {
+    os_start(ln, r);
+    return id_at(ln, 1, "pid", &r->pid) && path_from(ln, ln->tok[2], "path", r);
+}
+
+static bool parse_exit(Line *ln, Record *r) {
+    os_start(ln, r);
+    return id_at(ln, 1, "pid", &r->pid);
+}
+
+static bool parse_switch(Line *ln, Record *r) {
+    os_start(ln, r);
+    if (!id_at(ln, 1, "pid", &r->pid)) return false;
+    return ln->n < 3 || id_at(ln, 2, "tid", &r->pid2);
+}
+
+/* reserve, commit, alloc, protect: PID BASE LEN PROT; decommit, free: PID BASE LEN. */
+static bool parse_vm(Line *ln, Record *r) {
+    os_start(ln, r);
+    if (!id_at(ln, 1, "pid", &r->pid) || !range_at(ln, 2, r)) return false;
+    return ln->syn->max_tok < 5 || prot_at(ln, 4, r);
+}
+
+/* section SID SIZE anon [reserve] | section SID SIZE file:PATH */
+static bool parse_section(Line *ln, Record *r) {
+    char q[QUOTE_MAX];
+    Tok kind = ln->tok[3];
+    os_start(ln, r);
+    if (!id_at(ln, 1, "sid", &r->sid) ||
+        !hex_at(ln, 2, LA_DIGITS, "section size", &r->offset))
+        return false;
+    if (r->offset == 0) return fail(ln, "section size must be greater than 0");
+    if (tok_is(kind, "anon")) {
+        if (ln->n < 5) return true;
+        if (!tok_is(ln->tok[4], "reserve"))
+            return fail(ln, "expected 'reserve' after 'anon', got '%s'", quote(q, ln->tok[4]));
+        r->sec_reserve = true;
+        return true;
+    }
+    if (kind.n >= 5 && memcmp(kind.p, "file:", 5) == 0) {
+        if (ln->n > 4) return extra_field(ln, 4);
+        if (kind.n == 5) return fail(ln, "empty path in 'file:' (expected file:PATH)");
+        r->sec_file = true;
+        return path_from(ln, (Tok){kind.p + 5, kind.n - 5}, "section file path", r);
+    }
+    return fail(ln, "unknown section kind '%s' (anon or file:PATH)", quote(q, kind));
+}
+
+static bool parse_close(Line *ln, Record *r) {
+    os_start(ln, r);
+    return id_at(ln, 1, "sid", &r->sid);
+}
+
+static bool parse_map(Line *ln, Record *r) {
+    os_start(ln, r);
+    return id_at(ln, 1, "pid", &r->pid) && id_at(ln, 2, "sid", &r->sid) && range_at(ln, 3, r) &&
+           hex_at(ln, 5, 16, "offset", &r->offset) && prot_at(ln, 6, r);
+}
+
+static bool parse_unmap(Line *ln, Record *r) {
+    uint64_t base;
+    os_start(ln, r);
+    if (!id_at(ln, 1, "pid", &r->pid)) return false;
+    if (ln->n > 3) return range_at(ln, 2, r);
+    if (!hex_at(ln, 2, LA_DIGITS, "base address", &base)) return false;
+    r->base = (uint32_t)base;
+    return true;
+}
+
+static bool parse_tick(Line *ln, Record *r) {
+    uint64_t n = 1;
+    os_start(ln, r);
+    if (ln->n > 1 && !dec_at(ln, 1, "tick count", 1, TICK_MAX, &n)) return false;
+    r->count = (uint32_t)n;
+    return true;
+}
+
+static bool parse_idle(Line *ln, Record *r) {
+    os_start(ln, r);
+    return true;
 }
 
 /* The access rows come first (find_keyword relies on it); every other keyword is longer. */
@@ -365,7 +564,7 @@ static const Syntax keywords[] = {
     {"S", "S ADDR SIZE [=VALUE] [implicit]", 3, 5, ACC_WRITE, parse_access},
     {"M", "M ADDR SIZE [implicit]", 3, 5, ACC_WRITE, parse_access},
     /* The row for each kind of expectation does the real field-count check. */
-    {"expect", "expect ok|pf|gp|mem|mem64 ...", 2, MAX_TOK - 1, 0, parse_expect},
+    {"expect", "expect ok|pf|gp|mem|mem64|fault ...", 2, MAX_TOK - 1, 0, parse_expect},
     {"cr0", "cr0 V", 2, 2, REG_CR0, parse_reg},
     {"cr3", "cr3 V", 2, 2, REG_CR3, parse_reg},
     {"cr4", "cr4 V", 2, 2, REG_CR4, parse_reg},
@@ -377,16 +576,25 @@ static const Syntax keywords[] = {
     {"invlpg", "invlpg LADDR", 2, 2, 0, parse_invlpg},
     {"config", "config NAME VALUE", 3, 3, 0, parse_config},
     {"mode", "mode bare", 2, 2, 0, parse_mode},
-    /* OS-mode events (traces.md section 2), reserved for the memory manager. */
-    {"proc", NULL, 0, 0, 0, NULL},     {"fork", NULL, 0, 0, 0, NULL},
-    {"exec", NULL, 0, 0, 0, NULL},     {"exit", NULL, 0, 0, 0, NULL},
-    {"switch", NULL, 0, 0, 0, NULL},   {"reserve", NULL, 0, 0, 0, NULL},
-    {"commit", NULL, 0, 0, 0, NULL},   {"alloc", NULL, 0, 0, 0, NULL},
-    {"decommit", NULL, 0, 0, 0, NULL}, {"free", NULL, 0, 0, 0, NULL},
-    {"protect", NULL, 0, 0, 0, NULL},  {"section", NULL, 0, 0, 0, NULL},
-    {"close", NULL, 0, 0, 0, NULL},    {"map", NULL, 0, 0, 0, NULL},
-    {"unmap", NULL, 0, 0, 0, NULL},    {"tick", NULL, 0, 0, 0, NULL},
-    {"idle", NULL, 0, 0, 0, NULL},
+    /* OS-mode events (traces/README.md section 4), for the memory manager. */
+    {"proc", "proc PID [NAME]", 2, 3, OSEV_PROC, parse_proc},
+    {"fork", "fork PARENT CHILD", 3, 3, OSEV_FORK, parse_fork},
+    {"exec", "exec PID PATH", 3, 3, OSEV_EXEC, parse_exec},
+    {"exit", "exit PID", 2, 2, OSEV_EXIT, parse_exit},
+    {"switch", "switch PID [TID]", 2, 3, OSEV_SWITCH, parse_switch},
+    {"reserve", "reserve PID BASE LEN PROT", 5, 5, OSEV_RESERVE, parse_vm},
+    {"commit", "commit PID BASE LEN PROT", 5, 5, OSEV_COMMIT, parse_vm},
+    {"alloc", "alloc PID BASE LEN PROT", 5, 5, OSEV_ALLOC, parse_vm},
+    {"decommit", "decommit PID BASE LEN", 4, 4, OSEV_DECOMMIT, parse_vm},
+    {"free", "free PID BASE LEN", 4, 4, OSEV_FREE, parse_vm},
+    {"protect", "protect PID BASE LEN PROT", 5, 5, OSEV_PROTECT, parse_vm},
+    {"section", "section SID SIZE anon [reserve] | section SID SIZE file:PATH", 4, 5,
+     OSEV_SECTION, parse_section},
+    {"close", "close SID", 2, 2, OSEV_CLOSE, parse_close},
+    {"map", "map PID SID BASE LEN OFFSET PROT", 7, 7, OSEV_MAP, parse_map},
+    {"unmap", "unmap PID BASE [LEN]", 3, 4, OSEV_UNMAP, parse_unmap},
+    {"tick", "tick [N]", 1, 2, OSEV_TICK, parse_tick},
+    {"idle", "idle", 1, 1, OSEV_IDLE, parse_idle},
 };
 
 /* Field by field: zeroing the whole Record (and its text buffer) per line cost more than
@@ -401,6 +609,12 @@ static void record_start(Record *r, uint64_t line, const char *keyword) {
     r->keyword = keyword;
     r->knob = NULL;
     r->text[0] = '\0';
+    r->os = r->prot = 0;
+    r->has_len = r->sec_reserve = r->sec_file = false;
+    r->pid = r->pid2 = r->sid = 0;
+    r->base = r->len = r->count = 0;
+    r->offset = 0;
+    r->path[0] = '\0';
 }
 
 /* Accesses are nearly every line: their one-letter keywords skip the table search. */
@@ -419,10 +633,6 @@ static bool parse_line(Line *ln, Record *r) {
     const Syntax *syn = find_keyword(ln->tok[0]);
     if (!syn) return fail(ln, "unknown keyword '%s'", quote(q, ln->tok[0]));
     record_start(r, ln->lineno, syn->name);
-    if (!syn->parse) {
-        r->kind = REC_OS;
-        return true;
-    }
     return check_count(ln, syn) && syn->parse(ln, r);
 }
 

@@ -1,11 +1,11 @@
-/* mmt.h - the strict MMT v1 text reader, bare mode (traces/README.md is the grammar).
+/* mmt.h - the strict MMT v1 text reader, bare and OS mode (traces/README.md is the grammar).
  *
  * Turns lines from an Input into Records. Every field is checked here, once: keyword, field
  * count, hex and decimal syntax, widths and ranges, config knob names and values. A bad line
  * stops the reader with "FILE:LINE: message". No scanf or strtoul: the number parsers are
  * hand-written and work on the line in place, so the reader costs far less per access than the
- * model does. OS-mode keywords are recognised and handed on as REC_OS (their fields are not
- * read), so that the executor can say which event needs the memory manager.
+ * model does. OS-mode events come out as REC_OS with their fields read and checked (trace.h,
+ * OsEvent); deciding what a trace's mode allows is the executor's business.
  */
 #ifndef MMUSIM_SIM_MMT_H
 #define MMUSIM_SIM_MMT_H

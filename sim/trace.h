@@ -24,8 +24,32 @@ typedef enum {
     REC_INVLPG, /* invlpg LADDR: addr */
     REC_ACCESS, /* I/L/S/M ADDR SIZE [=V] [implicit]: kind, addr, size, has_value, value, implicit */
     REC_EXPECT, /* expect ...: expect, addr, value */
-    REC_OS      /* an OS-mode event (reserved for the memory manager); only keyword is set */
+    REC_OS      /* an OS-mode event: os says which; fields as listed for OsEvent */
 } RecordKind;
+
+/* The OS-mode events (traces/README.md section 4) and the Record fields each one sets. Every
+ * PID, SID and TID is at least 1. A range (base, len) has len >= 1 and ends at or below 2^32;
+ * has_len is true whenever len was given. prot is an MM protection code (mmusim/ntpte.h). */
+typedef enum {
+    OSEV_PROC,     /* proc PID [NAME]: pid, path (NAME, or "") */
+    OSEV_FORK,     /* fork PARENT CHILD: pid (parent), pid2 (child); they differ */
+    OSEV_EXEC,     /* exec PID PATH: pid, path */
+    OSEV_EXIT,     /* exit PID: pid */
+    OSEV_SWITCH,   /* switch PID [TID]: pid, pid2 (TID, or 0 when absent) */
+    OSEV_RESERVE,  /* reserve PID BASE LEN PROT: pid, base, len, prot */
+    OSEV_COMMIT,   /* commit PID BASE LEN PROT: as reserve */
+    OSEV_ALLOC,    /* alloc PID BASE LEN PROT: as reserve */
+    OSEV_DECOMMIT, /* decommit PID BASE LEN: pid, base, len */
+    OSEV_FREE,     /* free PID BASE LEN: as decommit */
+    OSEV_PROTECT,  /* protect PID BASE LEN PROT: as reserve */
+    OSEV_SECTION,  /* section SID SIZE anon [reserve] | file:PATH: sid, offset (SIZE, bytes,
+                    * 1..ffffffff), sec_reserve, sec_file, path (file sections only) */
+    OSEV_CLOSE,    /* close SID: sid */
+    OSEV_MAP,      /* map PID SID BASE LEN OFFSET PROT: pid, sid, base, len, offset, prot */
+    OSEV_UNMAP,    /* unmap PID BASE [LEN]: pid, base, has_len and len (0 when absent) */
+    OSEV_TICK,     /* tick [N]: count (1..1000000, default 1) */
+    OSEV_IDLE      /* idle: nothing */
+} OsEvent;
 
 typedef enum { REG_CR0, REG_CR3, REG_CR4, REG_EFER } RegId;
 
@@ -35,11 +59,16 @@ typedef enum {
     EXP_GP,
     EXP_MEM,   /* addr, value: 4-byte word */
     EXP_MEM64, /* addr, value: 8-byte word */
-    EXP_FAULT  /* OS mode: the fault class; reserved for the memory manager */
+    EXP_FAULT  /* OS mode: size = number of classes (1..4), class k (FaultClass) in bits
+                * 4k..4k+3 of value, in the order the faults are expected */
 } ExpectKind;
 
 /* Longest value text of a `config` line. */
 #define RECORD_TEXT_MAX 32
+/* Size of Record.path: a NAME or PATH has at most RECORD_PATH_MAX - 1 bytes. */
+#define RECORD_PATH_MAX 1024
+/* Most fault classes in one `expect fault` line. */
+#define RECORD_FAULTS_MAX 4
 
 typedef struct {
     uint8_t kind;        /* RecordKind */
@@ -56,6 +85,18 @@ typedef struct {
     const char *keyword; /* static spelling of the record's keyword, for messages and the log */
     const Knob *knob;    /* REC_CONFIG */
     char text[RECORD_TEXT_MAX]; /* REC_CONFIG value */
+    /* REC_OS: which fields an event sets is listed at OsEvent; the others are 0 or false. */
+    uint8_t os;          /* OsEvent */
+    uint8_t prot;        /* MM protection code */
+    bool has_len;        /* len was given */
+    bool sec_reserve;    /* section ... anon reserve */
+    bool sec_file;       /* section ... file:PATH */
+    uint32_t pid, pid2;  /* pid2: fork's CHILD, switch's TID */
+    uint32_t sid;
+    uint32_t base, len;  /* linear range */
+    uint32_t count;      /* tick N */
+    uint64_t offset;     /* map OFFSET; section SIZE */
+    char path[RECORD_PATH_MAX]; /* proc NAME, exec PATH, section file:PATH */
 } Record;
 
 typedef struct Trace Trace;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # readme-example.sh MMUSIM README
-# The example trace in traces/README.md (the indented block under "## 7. Example") must run
+# The example trace in traces/README.md (the indented block under "## N. Example") must run
 # with every expectation holding, so that the spec's own example stays true.
 set -u
 mmusim=$1 readme=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-sed -n '/^## 7. Example/,/^More in/p' "$readme" | sed -n 's/^    //p' >"$tmp/example.mmt"
+sed -n '/^## [0-9]*\. Example/,/^More in/p' "$readme" | sed -n 's/^    //p' >"$tmp/example.mmt"
 [ -s "$tmp/example.mmt" ] || { echo "FAIL: no example found in $readme"; exit 1; }
 "$mmusim" "$tmp/example.mmt" >/dev/null 2>"$tmp/err"
 rc=$?

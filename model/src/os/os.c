@@ -1,0 +1,434 @@
+/* os.c - processes, page tables, and the virtual-memory events (spec C.2, C.10). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmusim/mm_assert.h"
+#include "os_internal.h"
+
+OsConfig os_config_default(void) {
+    return (OsConfig){.ram_pages = 4096, .pagefile_pages = 16384, .ws_min = 50, .ws_max = 345,
+                      .avail_min = 32, .trim_plenty = 512, .writer_threshold = 64,
+                      .writer_batch = 16};
+}
+
+const char *os_config_check(const OsConfig *c) {
+    if (c->ram_pages < 16) return "ram must be at least 16 pages";
+    if (c->ram_pages > (UINT32_C(1) << 20) - OS_FIRST_PFN) return "ram must be below 4 GiB";
+    if (c->pagefile_pages > NTPTE_SLOT_MAX) return "pagefile must have at most 1048575 slots";
+    if (c->ws_min > c->ws_max) return "ws.min must not exceed ws.max";
+    if (c->writer_batch == 0) return "writer.batch must be at least 1";
+    return NULL;
+}
+
+const char *os_fail(Os *os, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(os->msg, sizeof os->msg, fmt, ap);
+    va_end(ap);
+    return os->msg;
+}
+
+void os_pm_write32(Os *os, uint64_t addr, uint32_t v) {
+    if (!physmem_write32(os->pm, addr, v) && !os->fatal) os->fatal = "out of host memory";
+}
+
+static uint64_t frame_addr(uint32_t pfn) { return (uint64_t)pfn << 12; }
+
+Os *os_new(const OsConfig *cfg, Physmem *pm, Mmu *mmu) {
+    if (os_config_check(cfg)) return NULL;
+    Os *os = calloc(1, sizeof *os);
+    if (!os) return NULL;
+    os->cfg = *cfg;
+    os->pm = pm;
+    os->mmu = mmu;
+    if (!pfn_init(&os->db, OS_FIRST_PFN, cfg->ram_pages) ||
+        !pagefile_init(&os->pf, cfg->pagefile_pages)) {
+        os_free(os);
+        return NULL;
+    }
+    /* The kernel page table: KERNEL_PAGES supervisor pages, global (PGE is turned on). */
+    for (uint32_t i = 0; i < KERNEL_PAGES; i++)
+        os_pm_write32(os, frame_addr(KERNEL_PT_PFN) + 4 * i,
+                      ((2 + i) << 12) | NTPTE_P | NTPTE_RW | PTE_G);
+    if (os->fatal) {
+        os_free(os);
+        return NULL;
+    }
+    return os;
+}
+
+static void process_free(Process *p) {
+    if (!p) return;
+    free(p->vads);
+    free(p->ws);
+    free(p);
+}
+
+void os_free(Os *os) {
+    if (!os) return;
+    for (uint32_t i = 0; i < os->nprocs; i++) process_free(os->procs[i]);
+    free(os->procs);
+    pfn_fini(&os->db);
+    pagefile_fini(&os->pf);
+    free(os);
+}
+
+const char *os_fatal(const Os *os) { return os->fatal; }
+
+uint32_t os_current(const Os *os) { return os->cur ? os->cur->pid : 0; }
+
+Process *os_find(Os *os, uint32_t pid) {
+    for (uint32_t i = 0; i < os->nprocs; i++)
+        if (os->procs[i]->alive && os->procs[i]->pid == pid) return os->procs[i];
+    return NULL;
+}
+
+/* ---- PTE access ---------------------------------------------------------------------- */
+
+uint32_t os_read_pte(Os *os, uint32_t addr) { return physmem_read32(os->pm, addr); }
+
+static uint32_t pde_addr(const Process *p, uint32_t va) {
+    return (uint32_t)frame_addr(p->pd_pfn) + (va >> 22) * 4;
+}
+
+uint32_t os_pte_addr(Os *os, const Process *p, uint32_t va) {
+    uint32_t pde = os_read_pte(os, pde_addr(p, va));
+    if (!(pde & NTPTE_P)) return 0;
+    return (pde & NTPTE_FRAME_MASK) + ((va >> 12) & 0x3FF) * 4;
+}
+
+uint32_t os_ensure_pte(Os *os, Process *p, uint32_t va) {
+    uint32_t a = os_pte_addr(os, p, va);
+    if (a) return a;
+    uint32_t pfn = mem_take_page(os, true);
+    if (pfn == PFN_NONE) return 0;
+    Pfn *e = pfn_at(&os->db, pfn);
+    e->pagetable = true;
+    e->share = 1;
+    e->pte = pde_addr(p, va);
+    e->frame = p->pd_pfn;
+    e->original = ntpte_software(MM_READWRITE, 0, 0);
+    mem_table_share(os, p->pd_pfn, +1);
+    os_pm_write32(os, pde_addr(p, va), (pfn << 12) | NTPTE_P | NTPTE_RW | NTPTE_US);
+    return os_pte_addr(os, p, va);
+}
+
+void os_write_pte(Os *os, Process *p, uint32_t va, uint32_t addr, uint32_t value) {
+    uint32_t old = os_read_pte(os, addr);
+    uint16_t *used = &p->used_ptes[va >> 22];
+    if (!old && value) ++*used;
+    if (old && !value) --*used;
+    os_pm_write32(os, addr, value);
+    if ((old & NTPTE_P) && p == os->cur) mmu_invlpg(os->mmu, va);
+}
+
+/* ---- processes --------------------------------------------------------------------------- */
+
+const char *os_proc_create(Os *os, uint32_t pid) {
+    if (os->fatal) return os->fatal;
+    if (os_find(os, pid)) return os_fail(os, "process %u already exists", pid);
+    if (os->nprocs == os->capprocs) {
+        uint32_t cap = os->capprocs ? 2 * os->capprocs : 8;
+        Process **n = realloc(os->procs, cap * sizeof *n);
+        if (!n) return os->fatal = "out of host memory";
+        os->procs = n, os->capprocs = cap;
+    }
+    Process *p = calloc(1, sizeof *p);
+    if (!p) return os->fatal = "out of host memory";
+    uint32_t pd = mem_take_page(os, true);
+    if (pd == PFN_NONE) {
+        free(p);
+        return os->fatal ? os->fatal : os_fail(os, "no physical page for the page directory");
+    }
+    p->pid = pid;
+    p->alive = true;
+    p->pd_pfn = pd;
+    Pfn *e = pfn_at(&os->db, pd);
+    e->pagetable = true;
+    e->share = 1; /* the self-map PDE */
+    e->pte = (uint32_t)frame_addr(pd) + SELFMAP_PDE * 4;
+    e->frame = pd;
+    os_pm_write32(os, frame_addr(pd) + (KERNEL_BASE >> 22) * 4,
+                  (KERNEL_PT_PFN << 12) | NTPTE_P | NTPTE_RW);
+    os_pm_write32(os, frame_addr(pd) + SELFMAP_PDE * 4, (pd << 12) | NTPTE_P | NTPTE_RW);
+    os->procs[os->nprocs++] = p;
+    return os->fatal;
+}
+
+const char *os_switch(Os *os, uint32_t pid) {
+    if (os->fatal) return os->fatal;
+    Process *p = os_find(os, pid);
+    if (!p) return os_fail(os, "unknown process %u", pid);
+    os->cur = p;
+    int rc = mmu_write_cr3(os->mmu, (uint32_t)frame_addr(p->pd_pfn));
+    if (rc == MMU_OK && !os->paging_on) {
+        rc = mmu_write_cr4(os->mmu, mmu_regs(os->mmu)->cr4 | CR4_PSE | CR4_PGE);
+        if (rc == MMU_OK) rc = mmu_write_cr0(os->mmu, mmu_regs(os->mmu)->cr0 | CR0_PE | CR0_PG);
+        os->paging_on = rc == MMU_OK;
+    }
+    MM_ASSERT(rc == MMU_OK);
+    return NULL;
+}
+
+/* ---- VADs ---------------------------------------------------------------------------------- */
+
+Vad *os_find_vad(Process *p, uint32_t vpn) {
+    uint32_t lo = 0, hi = p->nvads;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (p->vads[mid].end < vpn) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < p->nvads && p->vads[lo].start <= vpn ? &p->vads[lo] : NULL;
+}
+
+static const char *check_range(Os *os, uint32_t base, uint32_t len, uint32_t align) {
+    if (base % align) return os_fail(os, "base %08x is not %s-aligned", base, align == GRANULARITY ? "64 KiB" : "page");
+    if (len % 0x1000) return os_fail(os, "length %x is not a whole number of pages", len);
+    if (base < USER_LOW || (uint64_t)base + len > USER_HIGH)
+        return os_fail(os, "range %08x+%x is outside user space (00010000-7ffeffff)", base, len);
+    return NULL;
+}
+
+static const char *add_vad(Os *os, Process *p, Vad v) {
+    uint32_t i = 0;
+    while (i < p->nvads && p->vads[i].start < v.start) i++;
+    if ((i > 0 && p->vads[i - 1].end >= v.start) || (i < p->nvads && p->vads[i].start <= v.end))
+        return os_fail(os, "range %08x-%08x overlaps an existing allocation", v.start << 12,
+                       (v.end << 12) | 0xFFF);
+    if (p->nvads == p->capvads) {
+        uint32_t cap = p->capvads ? 2 * p->capvads : 8;
+        Vad *n = realloc(p->vads, cap * sizeof *n);
+        if (!n) return os->fatal = "out of host memory";
+        p->vads = n, p->capvads = cap;
+    }
+    memmove(&p->vads[i + 1], &p->vads[i], (p->nvads - i) * sizeof *p->vads);
+    p->vads[i] = v;
+    p->nvads++;
+    return NULL;
+}
+
+static const char *private_prot_check(Os *os, uint8_t prot) {
+    if (mmprot_is_writecopy(prot))
+        return os_fail(os, "write-copy protection is only for mapped views");
+    return NULL;
+}
+
+static const char *reserve_common(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot,
+                                  bool commit) {
+    if (os->fatal) return os->fatal;
+    Process *p = os_find(os, pid);
+    if (!p) return os_fail(os, "unknown process %u", pid);
+    const char *e = check_range(os, base, len, GRANULARITY);
+    if (!e) e = private_prot_check(os, prot);
+    if (e) return e;
+    return add_vad(os, p, (Vad){.start = base >> 12, .end = (base + len - 1) >> 12, .prot = prot,
+                                .mem_commit = commit});
+}
+
+const char *os_reserve(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
+    return reserve_common(os, pid, base, len, prot, false);
+}
+
+const char *os_alloc(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
+    return reserve_common(os, pid, base, len, prot, true);
+}
+
+/* The private VAD that holds the whole page range, or an error. */
+static const char *private_range(Os *os, uint32_t pid, uint32_t base, uint32_t len,
+                                 Process **pp, Vad **vp) {
+    if (os->fatal) return os->fatal;
+    Process *p = os_find(os, pid);
+    if (!p) return os_fail(os, "unknown process %u", pid);
+    const char *e = check_range(os, base, len, 0x1000);
+    if (e) return e;
+    Vad *v = os_find_vad(p, base >> 12);
+    if (!v || v->end < (base + len - 1) >> 12)
+        return os_fail(os, "range %08x+%x is not inside one allocation of process %u", base, len, pid);
+    *pp = p, *vp = v;
+    return NULL;
+}
+
+/* Does a Zero PTE at this page mean "committed"? Only in a VAD committed at reserve time. */
+static bool zero_is_committed(const Vad *v) { return v->mem_commit; }
+
+const char *os_commit(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
+    Process *p;
+    Vad *v;
+    const char *e = private_range(os, pid, base, len, &p, &v);
+    if (!e) e = private_prot_check(os, prot);
+    if (e) return e;
+    for (uint32_t va = base; va - base < len; va += 0x1000) {
+        uint32_t a = os_ensure_pte(os, p, va);
+        if (!a) return os->fatal ? os->fatal : os_fail(os, "no physical page for a page table");
+        uint32_t pte = os_read_pte(os, a);
+        switch (ntpte_classify_process(pte)) {
+        case PPTE_ZERO:
+        case PPTE_DECOMMITTED: os_write_pte(os, p, va, a, ntpte_software(prot, 0, 0)); break;
+        default: break; /* committed already: the new protection applies below */
+        }
+    }
+    return os_protect(os, pid, base, len, prot);
+}
+
+/* Give up one private page's state (decommit, release, exit): its PTE then holds `to`. */
+static void drop_private_page(Os *os, Process *p, uint32_t va, uint32_t a, uint32_t to) {
+    uint32_t pte = os_read_pte(os, a);
+    switch (ntpte_classify_process(pte)) {
+    case PPTE_VALID:
+        ws_remove_vpn(p, va >> 12);
+        mem_capture_dirty(os, ntpte_pfn(pte), pte);
+        os_write_pte(os, p, va, a, to);
+        mem_delete_private(os, ntpte_pfn(pte));
+        return;
+    case PPTE_TRANSITION:
+        os_write_pte(os, p, va, a, to);
+        mem_delete_private(os, ntpte_pfn(pte));
+        return;
+    case PPTE_PAGEFILE: mem_release_slot(os, pte); break;
+    default: break;
+    }
+    if (pte != to) os_write_pte(os, p, va, a, to);
+}
+
+const char *os_decommit(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
+    Process *p;
+    Vad *v;
+    const char *e = private_range(os, pid, base, len, &p, &v);
+    if (e) return e;
+    for (uint32_t va = base; va - base < len; va += 0x1000) {
+        uint32_t a = os_pte_addr(os, p, va);
+        if (!a && zero_is_committed(v)) a = os_ensure_pte(os, p, va);
+        if (!a) {
+            if (os->fatal) return os->fatal;
+            continue; /* no page table: every PTE is Zero, and Zero is not committed here */
+        }
+        uint32_t pte = os_read_pte(os, a);
+        if (pte == 0 && !zero_is_committed(v)) continue;
+        drop_private_page(os, p, va, a, ntpte_software(MM_DECOMMIT, 0, 0));
+    }
+    return os->fatal;
+}
+
+/* Free va's page table if no PTE in it is in use (MEM_RELEASE, exit). */
+static void free_table_if_empty(Os *os, Process *p, uint32_t va) {
+    uint32_t pdea = pde_addr(p, va), pde = os_read_pte(os, pdea);
+    if (!(pde & NTPTE_P) || p->used_ptes[va >> 22]) return;
+    uint32_t pfn = ntpte_pfn(pde);
+    Pfn *e = pfn_at(&os->db, pfn);
+    MM_ASSERT(e->share == 1);
+    os_pm_write32(os, pdea, 0);
+    if (p == os->cur) mmu_invlpg(os->mmu, va); /* the PDE was present (A.8.3 clears the PDE cache) */
+    e->deleted = true;
+    mem_table_share(os, p->pd_pfn, -1);
+    mem_share_dec(os, pfn);
+}
+
+static void release_pages(Os *os, Process *p, uint32_t start_vpn, uint32_t end_vpn) {
+    for (uint32_t vpn = start_vpn; vpn <= end_vpn; vpn++) {
+        uint32_t va = vpn << 12, a = os_pte_addr(os, p, va);
+        if (!a) {
+            vpn |= 0x3FF; /* no page table: skip the rest of its 4 MiB */
+            continue;
+        }
+        drop_private_page(os, p, va, a, 0);
+        if ((vpn & 0x3FF) == 0x3FF || vpn == end_vpn) free_table_if_empty(os, p, va);
+    }
+}
+
+const char *os_release(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
+    Process *p;
+    Vad *v;
+    const char *e = private_range(os, pid, base, len, &p, &v);
+    if (e) return e;
+    if (v->start != base >> 12 || v->end != (base + len - 1) >> 12)
+        return os_fail(os, "free must release a whole allocation (%08x+%x)", v->start << 12,
+                       (v->end - v->start + 1) << 12);
+    release_pages(os, p, v->start, v->end);
+    uint32_t i = (uint32_t)(v - p->vads);
+    memmove(&p->vads[i], &p->vads[i + 1], (p->nvads - i - 1) * sizeof *p->vads);
+    p->nvads--;
+    return os->fatal;
+}
+
+const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
+    Process *p;
+    Vad *v;
+    const char *e = private_range(os, pid, base, len, &p, &v);
+    if (!e) e = private_prot_check(os, prot);
+    if (e) return e;
+    /* NT refuses the whole call if any page is not committed. */
+    for (uint32_t va = base; va - base < len; va += 0x1000) {
+        uint32_t a = os_pte_addr(os, p, va), pte = a ? os_read_pte(os, a) : 0;
+        ProcessPteKind k = ntpte_classify_process(pte);
+        if (k == PPTE_DECOMMITTED || (k == PPTE_ZERO && !zero_is_committed(v)))
+            return os_fail(os, "page %08x is not committed", va);
+    }
+    for (uint32_t va = base; va - base < len; va += 0x1000) {
+        uint32_t a = os_ensure_pte(os, p, va);
+        if (!a) return os->fatal ? os->fatal : os_fail(os, "no physical page for a page table");
+        uint32_t pte = os_read_pte(os, a);
+        switch (ntpte_classify_process(pte)) {
+        case PPTE_VALID: {
+            uint32_t pfn = ntpte_pfn(pte);
+            Pfn *f = pfn_at(&os->db, pfn);
+            mem_capture_dirty(os, pfn, pte);
+            f->original = ntpte_with_prot(f->original, prot);
+            if (!mmprot_mappable(prot)) {
+                /* No access, or a guard armed on a valid page: [decision] take the page out
+                 * of the working set first (it becomes Transition), then set the protection. */
+                uint32_t i = 0;
+                while (i < p->nws && p->ws[i].vpn != va >> 12) i++;
+                MM_ASSERT(i < p->nws);
+                ws_evict(os, p, i);
+                os_write_pte(os, p, va, a, ntpte_with_prot(os_read_pte(os, a), prot));
+            } else {
+                os_write_pte(os, p, va, a,
+                             ntpte_valid(pfn, prot, true, (pte & NTPTE_D) != 0) | (pte & NTPTE_A));
+            }
+            break;
+        }
+        case PPTE_ZERO: os_write_pte(os, p, va, a, ntpte_software(prot, 0, 0)); break;
+        case PPTE_DEMAND_ZERO:
+        case PPTE_TRANSITION:
+        case PPTE_PAGEFILE: os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot)); break;
+        default: MM_ASSERT(0);
+        }
+    }
+    v->prot = v->mem_commit && base >> 12 == v->start && (base + len - 1) >> 12 == v->end ? prot : v->prot;
+    return os->fatal;
+}
+
+const char *os_exit(Os *os, uint32_t pid) {
+    if (os->fatal) return os->fatal;
+    Process *p = os_find(os, pid);
+    if (!p) return os_fail(os, "unknown process %u", pid);
+    for (uint32_t i = 0; i < p->nvads; i++) release_pages(os, p, p->vads[i].start, p->vads[i].end);
+    p->nvads = 0;
+    for (uint32_t t = 0; t < USER_PDES; t++) free_table_if_empty(os, p, t << 22);
+    if (os->cur == p) os->cur = NULL; /* the CPU keeps the old CR3 until the next switch */
+    Pfn *e = pfn_at(&os->db, p->pd_pfn);
+    MM_ASSERT(e->share == 1);
+    e->deleted = true;
+    mem_share_dec(os, p->pd_pfn);
+    p->alive = false;
+    free(p->ws);
+    p->ws = NULL;
+    p->nws = p->capws = 0;
+    return os->fatal;
+}
+
+bool os_process_stats(const Os *os, uint32_t i, uint32_t *pid, OsFaultStats *st) {
+    if (i >= os->nprocs) return false;
+    *pid = os->procs[i]->pid;
+    *st = os->procs[i]->st;
+    return true;
+}
+
+const OsStats *os_stats(Os *os) {
+    for (int i = 0; i < 4; i++) os->st.list[i] = os->db.list[i].count;
+    os->st.active = os->db.count - os->st.list[0] - os->st.list[1] - os->st.list[2] - os->st.list[3];
+    os->st.pagefile_used = os->pf.used;
+    return &os->st;
+}
