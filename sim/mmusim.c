@@ -1,4 +1,4 @@
-/* mmusim.c - main(): options -> trace -> bare-mode executor -> report.
+/* mmusim.c - main(): options -> trace -> executor (bare or OS mode) -> report.
  *
  * Exit status (traces/README.md): 0 success; 1 at least one failed expectation; 2 bad input,
  * usage error or environment error (missing file, out of memory, a write that failed). Every
@@ -13,7 +13,7 @@
 
 #include "mmusim/version.h"
 
-#include "bare.h"
+#include "exec.h"
 #include "options.h"
 #include "report.h"
 #include "trace.h"
@@ -51,30 +51,12 @@ static int print_info(const Options *o) {
     return finish_output(stdout, "standard output") ? EXIT_OK : EXIT_INPUT;
 }
 
-/* This build has no memory manager, so a trace must say `mode bare` before anything else. */
-static void os_mode_error(const Trace *t, const Record *r, char *err, size_t len) {
-    if (r->kind == REC_OS)
-        snprintf(err, len, "%s:%" PRIu64 ": OS-mode event '%s' needs the memory manager, which "
-                 "this build does not have; bare-mode traces start with 'mode bare'",
-                 trace_name(t), r->line, r->keyword);
-    else
-        snprintf(err, len, "%s:%" PRIu64 ": '%s' before any 'mode bare' line: OS-mode traces "
-                 "need the memory manager, which this build does not have",
-                 trace_name(t), r->line, r->keyword);
-}
-
-static bool run_records(Trace *t, Bare *b, char *err, size_t len) {
+static bool run_records(Trace *t, Exec *b, char *err, size_t len) {
     Record r;
     int st;
-    bool first = true;
     while ((st = trace_next(t, &r)) == 1) {
-        if (first && r.kind != REC_MODE) {
-            os_mode_error(t, &r, err, len);
-            return false;
-        }
-        first = false;
-        if (!bare_exec(b, &r)) {
-            snprintf(err, len, "%s", bare_error(b));
+        if (!exec_record(b, &r)) {
+            snprintf(err, len, "%s", exec_error(b));
             return false;
         }
     }
@@ -86,7 +68,7 @@ static bool run_records(Trace *t, Bare *b, char *err, size_t len) {
 static int replay(const Options *o, FILE *out, char *err) {
     Trace *t = trace_open(o->trace, err, ERR_MAX);
     if (!t) return EXIT_INPUT;
-    Bare *b = bare_new(&o->cfg, trace_name(t), o->log ? stdout : NULL, stderr);
+    Exec *b = exec_new(&o->cfg, &o->oscfg, o->check, trace_name(t), o->log ? stdout : NULL, stderr);
     if (!b) {
         snprintf(err, ERR_MAX, "mmusim: out of memory creating the model");
         trace_close(t);
@@ -95,16 +77,17 @@ static int replay(const Options *o, FILE *out, char *err) {
     int status = EXIT_INPUT;
     if (run_records(t, b, err, ERR_MAX)) {
         RunInfo run = {.version = mmusim_version(), .trace = o->trace, .preset = o->preset,
-                       .cfg = &o->cfg, .stats = bare_stats(b)};
+                       .cfg = &o->cfg, .stats = exec_stats(b)};
+        run.extra = exec_extra_stats(b, &run.nextra);
         report_write(out, o->stats, &run);
-        ExpectTally x = bare_expectations(b);
+        ExpectTally x = exec_expectations(b);
         if (x.passed + x.failed)
             fprintf(stderr, "expectations: %" PRIu64 " passed, %" PRIu64 " failed\n", x.passed,
                     x.failed);
         status = x.failed ? EXIT_EXPECT : EXIT_OK;
         err[0] = '\0';
     }
-    bare_free(b);
+    exec_free(b);
     trace_close(t);
     return status;
 }

@@ -16,6 +16,7 @@ typedef enum {
     OPT_LOG,
     OPT_STATS,
     OPT_OUTPUT,
+    OPT_CHECK,
     OPT_HELP,
     OPT_VERSION,
     OPT_COUNT
@@ -38,14 +39,39 @@ static const FrontOpt front[OPT_COUNT] = {
     [OPT_STATS] = {"stats", "FORMAT", "text", "statistics format: text, json or csv"},
     [OPT_OUTPUT] = {"output", "FILE", NULL,
                     "write the run header and statistics to FILE ('-': standard output)"},
+    [OPT_CHECK] = {"check", NULL, NULL,
+                   "OS mode: check every memory-manager invariant after each event and access; "
+                   "a violation stops the run with a report"},
     [OPT_HELP] = {"help", NULL, NULL, "show this help and exit"},
     [OPT_VERSION] = {"version", NULL, NULL, "print the version and exit"},
 };
 
+#define OSK(f) offsetof(OsConfig, f)
+static const OsKnob os_knobs[] = {
+    {"os.ram", OSK(ram_pages), "physical pages the memory manager manages"},
+    {"os.pagefile", OSK(pagefile_pages), "paging-file size in pages"},
+    {"os.ws-min", OSK(ws_min), "working-set minimum per process, pages"},
+    {"os.ws-max", OSK(ws_max), "working-set maximum per process, pages"},
+    {"os.avail-min", OSK(avail_min), "available pages below which memory is low"},
+    {"os.trim-plenty", OSK(trim_plenty), "trim working sets only while available + modified is below this"},
+    {"os.writer-threshold", OSK(writer_threshold), "a tick runs the modified page writer when more pages than this are modified"},
+    {"os.writer-batch", OSK(writer_batch), "pages the modified page writer writes per tick"},
+};
+
+size_t os_knob_count(void) { return sizeof os_knobs / sizeof os_knobs[0]; }
+const OsKnob *os_knob_get(size_t i) { return i < os_knob_count() ? &os_knobs[i] : NULL; }
+
+static const OsKnob *os_knob_find(const char *name) {
+    for (size_t i = 0; i < os_knob_count(); i++)
+        if (strcmp(os_knobs[i].name, name) == 0) return &os_knobs[i];
+    return NULL;
+}
+
 /* One command-line argument (or an option and its separate value). */
 typedef struct {
     const FrontOpt *opt;    /* a front-end option, or */
-    const Knob *knob;       /* a knob, or neither: a positional argument in value */
+    const Knob *knob;       /* a knob, or */
+    const OsKnob *osknob;   /* a memory-manager knob, or none: a positional argument */
     const char *value;
     char name[NAME_MAX_LEN];
 } Item;
@@ -84,7 +110,8 @@ static bool lookup(Scan *s, const char *arg, Item *it, const char **eq) {
     it->name[n] = '\0';
     it->opt = front_find(it->name);
     it->knob = it->opt ? NULL : knob_find(it->name);
-    if (!it->opt && !it->knob)
+    it->osknob = it->opt || it->knob ? NULL : os_knob_find(it->name);
+    if (!it->opt && !it->knob && !it->osknob)
         return usage_error(s, "unknown option '--%s' (see --help)", it->name);
     return true;
 }
@@ -105,7 +132,7 @@ static int next_item(Scan *s, Item *it) {
     const char *eq;
     if (arg[1] != '-') return usage_error(s, "unknown option '%s' (see --help)", arg), -1;
     if (!lookup(s, arg, it, &eq)) return -1;
-    bool takes_value = it->knob || it->opt->arg;
+    bool takes_value = it->knob || it->osknob || it->opt->arg;
     if (!takes_value && eq) return usage_error(s, "option '--%s' takes no value", it->name), -1;
     if (takes_value && eq) {
         it->value = eq + 1;
@@ -119,6 +146,19 @@ static int next_item(Scan *s, Item *it) {
 
 /* Pass 1: everything but the knobs, which must wait for the preset. */
 static bool take_front(Scan *s, Options *o, const Item *it, const char **preset) {
+    if (it->osknob) {
+        uint32_t *field = (uint32_t *)((char *)&o->oscfg + it->osknob->offset);
+        uint64_t v = 0;
+        const char *p = it->value;
+        if (!*p) return usage_error(s, "--%s: '' is not a decimal number", it->name);
+        for (; *p; p++) {
+            if (*p < '0' || *p > '9' || (v = v * 10 + (uint64_t)(*p - '0')) > UINT32_MAX)
+                return usage_error(s, "--%s: '%s' is not a decimal number below 2^32", it->name,
+                                   it->value);
+        }
+        *field = (uint32_t)v;
+        return true;
+    }
     if (!it->opt && !it->knob) {
         if (o->trace)
             return usage_error(s, "more than one trace given ('%s' and '%s')", o->trace,
@@ -135,6 +175,7 @@ static bool take_front(Scan *s, Options *o, const Item *it, const char **preset)
         break;
     case OPT_LIST_PRESETS: o->list_presets = true; break;
     case OPT_LOG: o->log = true; break;
+    case OPT_CHECK: o->check = true; break;
     case OPT_STATS:
         if (!report_format_parse(it->value, &o->stats))
             return usage_error(s, "unknown --stats format '%s' (text, json or csv)", it->value);
@@ -172,7 +213,7 @@ static bool pass_knobs(Scan *s, Options *o) {
 
 bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) {
     const char *preset = NULL;
-    *o = (Options){.stats = STATS_TEXT, .preset = PRESET_DEFAULT};
+    *o = (Options){.stats = STATS_TEXT, .preset = PRESET_DEFAULT, .oscfg = os_config_default()};
     Scan s = {.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};
     if (!pass_front(&s, o, &preset)) return false;
     if (o->help || o->version || o->list_presets) return true;
@@ -189,6 +230,7 @@ bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) 
     const char *where, *why = mmu_config_check(&o->cfg, &where);
     if (why && where) return usage_error(&s, "invalid configuration: %s: %s", where, why);
     if (why) return usage_error(&s, "invalid configuration: %s", why);
+    if ((why = os_config_check(&o->oscfg))) return usage_error(&s, "invalid configuration: %s", why);
     return true;
 }
 
@@ -249,7 +291,8 @@ void options_help(FILE *out) {
     char left[NAME_MAX_LEN + VALUE_MAX + 8], help[512];
     fputs("usage: mmusim [OPTION]... TRACE\n"
           "Replay an MMT v1 trace (a file, or '-' for standard input) through the x86\n"
-          "paging-unit model and print its statistics after a header naming the run.\n"
+          "paging-unit model (and, in OS mode, the NT-style memory manager) and print its\n"
+          "statistics after a header naming the run.\n"
           "Exit status: 0 success, 1 a trace expectation failed, 2 bad input, usage or\n"
           "environment error.\n\nOptions:\n",
           out);
@@ -274,6 +317,14 @@ void options_help(FILE *out) {
             snprintf(help + n, sizeof help - (size_t)n, " [trace]");
         knob_left(&def, k, left, sizeof left);
         help_line(out, w, left, help);
+    }
+    OsConfig osdef = os_config_default();
+    fputs("\nMemory-manager knobs (OS-mode traces), --NAME=N or --NAME N, decimal:\n", out);
+    for (size_t i = 0; i < os_knob_count(); i++) {
+        const OsKnob *k = os_knob_get(i);
+        snprintf(left, sizeof left, "--%s=%u", k->name,
+                 (unsigned)*(const uint32_t *)((const char *)&osdef + k->offset));
+        help_line(out, w, left, k->help);
     }
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "mmusim/knobs.h"
+#include "mmusim/os.h"
 #include "report.h"
 
 typedef struct {
@@ -22,8 +23,19 @@ typedef struct {
     const char *trace;   /* the positional argument, "-" for standard input; NULL if none */
     const char *output;  /* --output FILE; NULL for standard output */
     StatsFormat stats;
+    OsConfig oscfg;      /* the memory manager's knobs (--os.NAME), OS-mode traces only */
+    bool check;          /* --check: the invariant checker after every OS event and access */
     bool log, help, version, list_presets;
 } Options;
+
+/* The memory manager's knobs: --os.NAME=N, decimal. */
+typedef struct {
+    const char *name;
+    size_t offset;       /* uint32_t in OsConfig */
+    const char *help;
+} OsKnob;
+size_t os_knob_count(void);
+const OsKnob *os_knob_get(size_t i);
 
 /* Parse argv. False on a usage error, with a message (naming the option) in err. A trace is
  * required unless --help, --version or --list-presets is given. */

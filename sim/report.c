@@ -43,6 +43,14 @@ static int text_name_width(void) {
     return (int)w;
 }
 
+static int extra_name_width(const RunInfo *run, int w) {
+    for (size_t i = 0; i < run->nextra; i++) {
+        int n = (int)strlen(run->extra[i].name);
+        if (n > w) w = n;
+    }
+    return w;
+}
+
 static int text_value_width(const RunInfo *run) {
     int w = 1;
     for (size_t i = 0; i < stats_count(); i++) {
@@ -52,11 +60,16 @@ static int text_value_width(const RunInfo *run) {
         int n = snprintf(buf, sizeof buf, "%" PRIu64, v);
         if (n > w) w = n;
     }
+    for (size_t i = 0; i < run->nextra; i++) {
+        char buf[24];
+        int n = snprintf(buf, sizeof buf, "%" PRIu64, run->extra[i].value);
+        if (n > w) w = n;
+    }
     return w;
 }
 
 static void write_text(FILE *out, const RunInfo *run) {
-    int nw = text_name_width(), vw = text_value_width(run);
+    int nw = extra_name_width(run, text_name_width()), vw = text_value_width(run);
     char val[VALUE_MAX];
     fprintf(out, "mmusim %s\ntrace %s\npreset %s\n\nconfig\n", run->version, run->trace,
             run->preset);
@@ -72,6 +85,9 @@ static void write_text(FILE *out, const RunInfo *run) {
         if (text_shown(si, v))
             fprintf(out, "  %-*s %*" PRIu64 "  %s\n", nw, si->name, vw, v, si->help);
     }
+    for (size_t i = 0; i < run->nextra; i++)
+        fprintf(out, "  %-*s %*" PRIu64 "  %s\n", nw, run->extra[i].name, vw, run->extra[i].value,
+                run->extra[i].help);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -114,6 +130,11 @@ static void write_json(FILE *out, const RunInfo *run) {
         json_string(out, stats_info(i)->name);
         fprintf(out, ": %" PRIu64, stat_at(run, i));
     }
+    for (size_t i = 0; i < run->nextra; i++) {
+        fputs(",\n    ", out);
+        json_string(out, run->extra[i].name);
+        fprintf(out, ": %" PRIu64, run->extra[i].value);
+    }
     fputs("\n  }\n}\n", out);
 }
 
@@ -140,6 +161,7 @@ static void write_csv(FILE *out, const RunInfo *run) {
     fputs("mmusim,trace,preset", out);
     for (size_t i = 0; i < knob_count(); i++) csv_field(out, knob_get(i)->name, false);
     for (size_t i = 0; i < stats_count(); i++) csv_field(out, stats_info(i)->name, false);
+    for (size_t i = 0; i < run->nextra; i++) csv_field(out, run->extra[i].name, false);
     fputc('\n', out);
     csv_field(out, run->version, true);
     csv_field(out, run->trace, false);
@@ -149,6 +171,7 @@ static void write_csv(FILE *out, const RunInfo *run) {
         csv_field(out, val, false);
     }
     for (size_t i = 0; i < stats_count(); i++) fprintf(out, ",%" PRIu64, stat_at(run, i));
+    for (size_t i = 0; i < run->nextra; i++) fprintf(out, ",%" PRIu64, run->extra[i].value);
     fputc('\n', out);
 }
 

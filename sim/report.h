@@ -19,12 +19,22 @@ typedef enum { STATS_TEXT, STATS_JSON, STATS_CSV } StatsFormat;
 /* "text", "json", "csv"; false for anything else. */
 bool report_format_parse(const char *name, StatsFormat *out);
 
+/* A counter that is not in stats.def: the memory manager's, named at run time
+ * ("os.fault.soft", "os.pid.7.fault.cow"). */
+typedef struct {
+    char name[48];
+    uint64_t value;
+    const char *help;
+} ExtraStat;
+
 typedef struct {
     const char *version;
     const char *trace;     /* as given on the command line ("-" for standard input) */
     const char *preset;
     const MmuConfig *cfg;  /* the configuration the run started with */
     const MmuStats *stats;
+    const ExtraStat *extra; /* after the paging unit's counters, in this order */
+    size_t nextra;
 } RunInfo;
 
 /* Write errors are left in out's error indicator for the caller's ferror()/fclose() check. */
