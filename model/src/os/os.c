@@ -390,8 +390,13 @@ const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_
             break;
         }
         case PPTE_ZERO: os_write_pte(os, p, va, a, ntpte_software(prot, 0, 0)); break;
+        case PPTE_TRANSITION: { /* the page keeps its protection in OriginalPte too */
+            Pfn *f = pfn_at(&os->db, ntpte_pfn(pte));
+            f->original = ntpte_with_prot(f->original, prot);
+            os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot));
+            break;
+        }
         case PPTE_DEMAND_ZERO:
-        case PPTE_TRANSITION:
         case PPTE_PAGEFILE: os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot)); break;
         default: MM_ASSERT(0);
         }
