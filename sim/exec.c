@@ -7,6 +7,7 @@
 
 #include "mmusim/knobs.h"
 #include "mmusim/physmem.h"
+#include "mmusim/mm_assert.h"
 #include "msg.h"
 #include "options.h"
 
@@ -443,6 +444,7 @@ const ExtraStat *exec_extra_stats(Exec *b, size_t *n) {
     EXTRA("os.list.modified", s->list[3], "pages on the Modified list at the end");
     EXTRA("os.list.active", s->active, "pages in use at the end");
 #undef EXTRA
+    MM_ASSERT(k <= EXTRA_FIXED + os_knob_count()); /* EXTRA_FIXED covers the rows above */
     for (uint32_t i = 0; os_process_stats(b->os, i, &pid, &ps); i++)
         for (int c = 1; c < FAULT_CLASSES; c++) {
             snprintf(x[k].name, sizeof x[k].name, "os.pid.%u.fault.%s", pid,

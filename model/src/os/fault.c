@@ -26,7 +26,8 @@ void mem_table_share(Os *os, uint32_t table_pfn, int delta) {
     t->share = (uint32_t)((int64_t)t->share + delta);
 }
 
-void mem_ref_dec(Os *os, uint32_t pfn) {
+/* C.6.3.4: RefCount - 1; at 0 the page goes to Free (owner deleted), Modified or Standby. */
+static void mem_ref_dec(Os *os, uint32_t pfn) {
     Pfn *e = pfn_at(&os->db, pfn);
     MM_ASSERT(e->ref > 0 && e->share == 0);
     if (--e->ref) return;
@@ -80,7 +81,7 @@ static void repurpose(Os *os, uint32_t pfn) {
 }
 
 /* Writer work: take pages off the Modified list into the paging file. */
-static uint32_t write_modified(Os *os, uint32_t max) {
+uint32_t mem_write_modified(Os *os, uint32_t max) {
     uint32_t n = 0;
     while (n < max && pfn_head(&os->db, PFN_MODIFIED) != PFN_NONE) {
         uint32_t pfn = pfn_head(&os->db, PFN_MODIFIED), slot = pagefile_alloc(&os->pf);
@@ -102,15 +103,13 @@ static uint32_t write_modified(Os *os, uint32_t max) {
     return n;
 }
 
-uint32_t mem_write_modified(Os *os, uint32_t max) { return write_modified(os, max); }
-
 /* Nothing available: write modified pages, and take pages out of working sets, oldest
  * insertion first, from the largest working set (ties: creation order), until a page is
  * available. Deterministic; real NT would block the faulting thread instead. */
 static bool emergency(Os *os) {
     for (;;) {
         if (pfn_available(&os->db)) return true;
-        if (write_modified(os, 1)) continue;
+        if (mem_write_modified(os, 1)) continue;
         Process *big = NULL;
         for (uint32_t i = 0; i < os->nprocs; i++)
             if (os->procs[i]->alive && os->procs[i]->nws && (!big || os->procs[i]->nws > big->nws))
@@ -154,8 +153,7 @@ typedef struct {
 /* Access check with guard handling: FAULT_NONE if allowed, FAULT_AV, or FAULT_GUARD after
  * clearing the guard in the PTE. */
 static FaultClass check_access(Os *os, Fault *f, uint8_t prot) {
-    if (MM_PROT_ACCESS(prot) == 0 || prot == MM_NOACCESS) return FAULT_AV;
-    if (!mmprot_allows(prot, f->kind, false)) return FAULT_AV;
+    if (!mmprot_allows(prot, f->kind, false)) return FAULT_AV; /* also 0, NOACCESS, DECOMMIT */
     if ((prot & 0x18) == MM_GUARD) {
         os_write_pte(os, f->p, f->va, f->pte_addr, ntpte_with_prot(f->pte, (uint8_t)(prot & ~MM_GUARD)));
         return FAULT_GUARD;
@@ -184,7 +182,6 @@ static FaultClass demand_zero(Os *os, Fault *f, uint8_t prot) {
     if (c != FAULT_NONE) return c;
     uint32_t pfn = mem_take_page(os, true);
     if (pfn == PFN_NONE) return FAULT_AV;
-    f->pte = os_read_pte(os, f->pte_addr); /* the take may have changed nothing here, but be exact */
     return map_private(os, f, pfn, prot, ntpte_software(prot, 0, 0), true, true, FAULT_DEMAND_ZERO);
 }
 

@@ -250,14 +250,20 @@ static const char *private_range(Os *os, uint32_t pid, uint32_t base, uint32_t l
     return NULL;
 }
 
+/* private_range, and a protection private memory may have. */
+static const char *private_range_prot(Os *os, uint32_t pid, uint32_t base, uint32_t len,
+                                      uint8_t prot, Process **pp, Vad **vp) {
+    const char *e = private_range(os, pid, base, len, pp, vp);
+    return e ? e : private_prot_check(os, prot);
+}
+
 /* Does a Zero PTE at this page mean "committed"? Only in a VAD committed at reserve time. */
 static bool zero_is_committed(const Vad *v) { return v->mem_commit; }
 
 const char *os_commit(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
     Process *p;
     Vad *v;
-    const char *e = private_range(os, pid, base, len, &p, &v);
-    if (!e) e = private_prot_check(os, prot);
+    const char *e = private_range_prot(os, pid, base, len, prot, &p, &v);
     if (e) return e;
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_ensure_pte(os, p, va);
@@ -278,7 +284,6 @@ static void drop_private_page(Os *os, Process *p, uint32_t va, uint32_t a, uint3
     switch (ntpte_classify_process(pte)) {
     case PPTE_VALID:
         ws_remove_vpn(p, va >> 12);
-        mem_capture_dirty(os, ntpte_pfn(pte), pte);
         os_write_pte(os, p, va, a, to);
         mem_delete_private(os, ntpte_pfn(pte));
         return;
@@ -355,8 +360,7 @@ const char *os_release(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
 const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
     Process *p;
     Vad *v;
-    const char *e = private_range(os, pid, base, len, &p, &v);
-    if (!e) e = private_prot_check(os, prot);
+    const char *e = private_range_prot(os, pid, base, len, prot, &p, &v);
     if (e) return e;
     /* NT refuses the whole call if any page is not committed. */
     for (uint32_t va = base; va - base < len; va += 0x1000) {
@@ -401,8 +405,7 @@ const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_
         default: MM_ASSERT(0);
         }
     }
-    v->prot = v->mem_commit && base >> 12 == v->start && (base + len - 1) >> 12 == v->end ? prot : v->prot;
-    return os->fatal;
+    return os->fatal; /* every page in the range now has an explicit PTE: v->prot no longer applies */
 }
 
 const char *os_exit(Os *os, uint32_t pid) {

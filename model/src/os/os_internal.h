@@ -87,7 +87,6 @@ void os_pm_write32(Os *os, uint64_t addr, uint32_t v);
 uint32_t mem_take_page(Os *os, bool zeroed);
 /* C.6.3.3/4: ShareCount - 1 and, at 0, RefCount - 1 and onto a list. */
 void mem_share_dec(Os *os, uint32_t pfn);
-void mem_ref_dec(Os *os, uint32_t pfn);
 /* C.6.3.7: the owner PTE is gone: delete a private page (its PTE in p at va was V or T). */
 void mem_delete_private(Os *os, uint32_t pfn);
 /* Release the pagefile slot a software PTE or OriginalPte holds, if any. */
