@@ -46,7 +46,8 @@ struct Exec {
     uint64_t last_reg_value;
     bool last_reg_gp;
     ExpectTally tally;
-    bool mode_known, os_mode, check;
+    bool mode_known, os_mode;
+    uint32_t check_every, since_check;
     OsConfig oscfg;
     Os *os;
     ExtraStat *extra;
@@ -58,11 +59,11 @@ static const char *const reg_names[] = {[REG_CR0] = "cr0", [REG_CR3] = "cr3",
 static const char *const source_names[] = {[SRC_UNPAGED] = "unpaged", [SRC_L1] = "l1",
                                            [SRC_L2] = "l2", [SRC_WALK] = "walk"};
 
-Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, bool check, const char *name,
-               FILE *log, FILE *diag) {
+Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, uint32_t check_every,
+               const char *name, FILE *log, FILE *diag) {
     Exec *b = malloc(sizeof *b);
     if (!b) return NULL;
-    *b = (Exec){.cfg = *cfg, .oscfg = *oscfg, .check = check, .name = name, .log = log,
+    *b = (Exec){.cfg = *cfg, .oscfg = *oscfg, .check_every = check_every, .name = name, .log = log,
                 .diag = diag};
     b->pm = physmem_new();
     b->mmu = b->pm ? mmu_new(cfg, b->pm) : NULL;
@@ -228,7 +229,9 @@ static void log_piece(Exec *b, const Record *r, const Piece *p, const Result *re
 }
 
 static bool check_invariants(Exec *b, const Record *r) {
-    const char *bad = b->check ? os_check(b->os) : NULL;
+    if (!b->check_every || ++b->since_check < b->check_every) return true;
+    b->since_check = 0;
+    const char *bad = os_check(b->os);
     return bad ? fail(b, r, "invariant violated after this record: %s", bad) : true;
 }
 
@@ -241,20 +244,24 @@ static int resolve(Exec *b, const Record *r, Outcome *o, const Result *res, int 
         return -1;
     }
     if (o->nfaults == RECORD_FAULTS_MAX) {
-        fail(b, r, "internal error: the access faulted more than %d times", RECORD_FAULTS_MAX);
+        fail(b, r, "the access faulted more than %d times: its pages keep evicting each other "
+                   "(raise --os.ws-max)", RECORD_FAULTS_MAX);
         return -1;
     }
     o->fault[o->nfaults++] = (uint8_t)c;
     return c != FAULT_GUARD && c != FAULT_AV;
 }
 
-/* Translate the pieces in order; returns how many translated, or -1 on a fatal OS error. */
+/* Translate the pieces in order; returns how many translated, or -1 on a fatal OS error. When
+ * the OS resolved a fault of the second piece, the first is translated again: resolving it may
+ * have changed the first page's mapping (a working-set eviction, a copy-on-write). */
 static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
     Outcome o = {.valid = true, .ok = true, .start = pc[0].la};
     size_t done = 0;
     for (; done < n; done++) {
         Access a = {.la = pc[done].la, .kind = r->access, .implicit = r->implicit};
         Result res;
+        bool resolved = false;
         for (;;) {
             mmu_access(b->mmu, &a, &res);
             int cls = -1, st = 1;
@@ -262,6 +269,7 @@ static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
             if (b->log) log_piece(b, r, &pc[done], &res, cls);
             if (st < 0) return -1;
             if (!res.vector || st == 0 || cls < 0) break;
+            resolved = true;
         }
         pc[done].paddr = res.paddr;
         if (done == 0 || res.vector) o.res = res;
@@ -269,7 +277,9 @@ static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
             o.ok = false;
             break;
         }
+        if (resolved && done > 0) done = (size_t)-1; /* again from the first piece */
     }
+    if (b->os) os_access_done(b->os);
     b->acc = o;
     b->last = LAST_ACCESS;
     return (int)done;
@@ -381,10 +391,15 @@ static bool run_os_event(Exec *b, const Record *r) {
     case OSEV_PROTECT: e = os_protect(b->os, r->pid, r->base, r->len, r->prot); break;
     case OSEV_TICK: e = os_tick(b->os, r->count); break;
     case OSEV_IDLE: e = os_idle(b->os); break;
-    default:
-        return fail(b, r, "'%s' is not supported yet: this build's memory manager has private "
-                          "memory only (sections, views, fork and exec are the next step)",
-                    r->keyword);
+    case OSEV_FORK: e = os_fork(b->os, r->pid, r->pid2); break;
+    case OSEV_EXEC: e = os_exec(b->os, r->pid); break;
+    case OSEV_SECTION:
+        e = os_section(b->os, r->sid, r->offset, r->sec_reserve, r->sec_file ? r->path : NULL);
+        break;
+    case OSEV_CLOSE: e = os_close(b->os, r->sid); break;
+    case OSEV_MAP: e = os_map(b->os, r->pid, r->sid, r->base, r->len, r->offset, r->prot); break;
+    case OSEV_UNMAP: e = os_unmap(b->os, r->pid, r->base, r->has_len, r->len); break;
+    default: MM_ASSERT(0);
     }
     if (e) return fail(b, r, "%s: %s", r->keyword, e);
     return check_invariants(b, r);
@@ -434,6 +449,9 @@ const ExtraStat *exec_extra_stats(Exec *b, size_t *n) {
     EXTRA("os.pagefile.reads", s->pagefile_reads, "pages read from the paging file");
     EXTRA("os.pagefile.writes", s->pagefile_writes, "pages written to the paging file");
     EXTRA("os.pagefile.used", s->pagefile_used, "paging-file slots in use at the end");
+    EXTRA("os.file.reads", s->file_reads, "pages read from mapped files");
+    EXTRA("os.file.writes", s->file_writes, "pages the mapped page writer wrote to files");
+    EXTRA("os.proto.used", s->protos_used, "prototype PTEs in use at the end (segments, fork clones)");
     EXTRA("os.pages.zeroed", s->pages_zeroed, "pages zeroed");
     EXTRA("os.pages.repurposed", s->repurposed, "standby pages taken for a new use");
     EXTRA("os.ws.trims", s->trims, "working-set aging passes");
@@ -445,15 +463,25 @@ const ExtraStat *exec_extra_stats(Exec *b, size_t *n) {
     EXTRA("os.list.active", s->active, "pages in use at the end");
 #undef EXTRA
     MM_ASSERT(k <= EXTRA_FIXED + os_knob_count()); /* EXTRA_FIXED covers the rows above */
-    for (uint32_t i = 0; os_process_stats(b->os, i, &pid, &ps); i++)
+    for (uint32_t i = 0; os_process_stats(b->os, i, &pid, &ps); i++) {
         for (int c = 1; c < FAULT_CLASSES; c++) {
             snprintf(x[k].name, sizeof x[k].name, "os.pid.%u.fault.%s", pid,
                      fault_class_name((FaultClass)c));
             x[k].value = ps.faults[c];
             x[k++].help = "page faults of this process";
         }
+        snprintf(x[k].name, sizeof x[k].name, "os.pid.%u.fault.proto", pid);
+        x[k].value = ps.proto_resolved;
+        x[k++].help = "faults of this process resolved through a prototype PTE";
+    }
     *n = k;
     return x;
+}
+
+bool exec_finish(Exec *b) {
+    const char *bad = b->os && b->check_every ? os_check(b->os) : NULL;
+    if (bad) snprintf(b->err, sizeof b->err, "%s: invariant violated at the end of the trace: %s", b->name, bad);
+    return !bad;
 }
 
 bool exec_record(Exec *b, const Record *r) {

@@ -27,14 +27,17 @@
 
 typedef struct Exec Exec;
 
-/* check: run the invariant checker after every OS event and every access (OS mode).
+/* check_every: run the invariant checker after every N-th OS event or access (OS mode), and in
+ * exec_finish(); 0: never.
  * name: the trace name for messages. log: one line per translation and per register write
  * that raised #GP, or NULL. diag: failed expectations. NULL when out of memory. */
-Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, bool check, const char *name,
-               FILE *log, FILE *diag);
+Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, uint32_t check_every,
+               const char *name, FILE *log, FILE *diag);
 void exec_free(Exec *b);
 
 bool exec_record(Exec *b, const Record *r);
+/* After the last record: the final invariant check. False with the report in exec_error(). */
+bool exec_finish(Exec *b);
 const char *exec_error(const Exec *b);
 
 const MmuStats *exec_stats(const Exec *b);

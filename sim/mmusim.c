@@ -60,15 +60,22 @@ static bool run_records(Trace *t, Exec *b, char *err, size_t len) {
             return false;
         }
     }
-    if (st < 0) snprintf(err, len, "%s", trace_error(t));
-    return st == 0;
+    if (st < 0) {
+        snprintf(err, len, "%s", trace_error(t));
+        return false;
+    }
+    if (!exec_finish(b)) {
+        snprintf(err, len, "%s", exec_error(b));
+        return false;
+    }
+    return true;
 }
 
 /* Run the trace and report; returns the exit status. */
 static int replay(const Options *o, FILE *out, char *err) {
     Trace *t = trace_open(o->trace, err, ERR_MAX);
     if (!t) return EXIT_INPUT;
-    Exec *b = exec_new(&o->cfg, &o->oscfg, o->check, trace_name(t), o->log ? stdout : NULL, stderr);
+    Exec *b = exec_new(&o->cfg, &o->oscfg, o->check_every, trace_name(t), o->log ? stdout : NULL, stderr);
     if (!b) {
         snprintf(err, ERR_MAX, "mmusim: out of memory creating the model");
         trace_close(t);

@@ -1,8 +1,10 @@
 /* options.c - the option table, its parser and --help; see options.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "options.h"
 
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "msg.h"
 
@@ -17,6 +19,8 @@ typedef enum {
     OPT_STATS,
     OPT_OUTPUT,
     OPT_CHECK,
+    OPT_CHECK_EVERY,
+    OPT_FILES,
     OPT_HELP,
     OPT_VERSION,
     OPT_COUNT
@@ -42,6 +46,13 @@ static const FrontOpt front[OPT_COUNT] = {
     [OPT_CHECK] = {"check", NULL, NULL,
                    "OS mode: check every memory-manager invariant after each event and access; "
                    "a violation stops the run with a report"},
+    [OPT_CHECK_EVERY] = {"check-every", "N", NULL,
+                         "OS mode: run the invariant checker after every N-th record instead "
+                         "(and at the end of the trace); implies --check"},
+    [OPT_FILES] = {"files", "DIR", NULL,
+                   "OS mode: file:PATH sections read DIR/PATH (never written); without it a "
+                   "file's bytes follow a deterministic pattern of PATH and offset "
+                   "(traces/README.md)"},
     [OPT_HELP] = {"help", NULL, NULL, "show this help and exit"},
     [OPT_VERSION] = {"version", NULL, NULL, "print the version and exit"},
 };
@@ -144,21 +155,21 @@ static int next_item(Scan *s, Item *it) {
     return 1;
 }
 
+/* A decimal option value below 2^32. */
+static bool parse_u32(Scan *s, const Item *it, uint32_t *out) {
+    uint64_t v = 0;
+    const char *p = it->value;
+    if (!*p) return usage_error(s, "--%s: '' is not a decimal number", it->name);
+    for (; *p; p++)
+        if (*p < '0' || *p > '9' || (v = v * 10 + (uint64_t)(*p - '0')) > UINT32_MAX)
+            return usage_error(s, "--%s: '%s' is not a decimal number below 2^32", it->name, it->value);
+    *out = (uint32_t)v;
+    return true;
+}
+
 /* Pass 1: everything but the knobs, which must wait for the preset. */
 static bool take_front(Scan *s, Options *o, const Item *it, const char **preset) {
-    if (it->osknob) {
-        uint32_t *field = (uint32_t *)((char *)&o->oscfg + it->osknob->offset);
-        uint64_t v = 0;
-        const char *p = it->value;
-        if (!*p) return usage_error(s, "--%s: '' is not a decimal number", it->name);
-        for (; *p; p++) {
-            if (*p < '0' || *p > '9' || (v = v * 10 + (uint64_t)(*p - '0')) > UINT32_MAX)
-                return usage_error(s, "--%s: '%s' is not a decimal number below 2^32", it->name,
-                                   it->value);
-        }
-        *field = (uint32_t)v;
-        return true;
-    }
+    if (it->osknob) return parse_u32(s, it, (uint32_t *)((char *)&o->oscfg + it->osknob->offset));
     if (!it->opt && !it->knob) {
         if (o->trace)
             return usage_error(s, "more than one trace given ('%s' and '%s')", o->trace,
@@ -175,7 +186,20 @@ static bool take_front(Scan *s, Options *o, const Item *it, const char **preset)
         break;
     case OPT_LIST_PRESETS: o->list_presets = true; break;
     case OPT_LOG: o->log = true; break;
-    case OPT_CHECK: o->check = true; break;
+    case OPT_CHECK:
+        if (!o->check_every) o->check_every = 1;
+        break;
+    case OPT_CHECK_EVERY:
+        if (!parse_u32(s, it, &o->check_every)) return false;
+        if (!o->check_every) return usage_error(s, "--check-every: N must be at least 1");
+        break;
+    case OPT_FILES: {
+        struct stat st;
+        if (stat(it->value, &st) != 0 || !S_ISDIR(st.st_mode))
+            return usage_error(s, "--files: '%s' is not a directory", it->value);
+        o->oscfg.files_dir = it->value;
+        break;
+    }
     case OPT_STATS:
         if (!report_format_parse(it->value, &o->stats))
             return usage_error(s, "unknown --stats format '%s' (text, json or csv)", it->value);

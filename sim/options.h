@@ -24,7 +24,8 @@ typedef struct {
     const char *output;  /* --output FILE; NULL for standard output */
     StatsFormat stats;
     OsConfig oscfg;      /* the memory manager's knobs (--os.NAME), OS-mode traces only */
-    bool check;          /* --check: the invariant checker after every OS event and access */
+    uint32_t check_every;/* --check (1) / --check-every=N: the invariant checker after every N-th
+                            record and at the end; 0: off */
     bool log, help, version, list_presets;
 } Options;
 

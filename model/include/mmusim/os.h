@@ -27,6 +27,8 @@ typedef struct {
     uint32_t trim_plenty;     /* trim only while available + modified < this */
     uint32_t writer_threshold;/* modified writer runs on a tick when |Modified| > this */
     uint32_t writer_batch;    /* pages the modified writer writes per tick */
+    const char *files_dir;    /* file:PATH reads DIR/PATH; NULL: a deterministic pattern
+                                 (model/src/os/files.h); borrowed, must outlive the Os */
 } OsConfig;
 
 OsConfig os_config_default(void);
@@ -50,6 +52,21 @@ const char *os_alloc(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t 
 const char *os_decommit(Os *os, uint32_t pid, uint32_t base, uint32_t len);
 const char *os_release(Os *os, uint32_t pid, uint32_t base, uint32_t len);
 const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot);
+/* CHILD copies PARENT: private pages shared copy-on-write, views inherited (C.7.2). */
+const char *os_fork(Os *os, uint32_t parent, uint32_t child);
+/* Replace pid's address space by an empty one (every view and allocation released). */
+const char *os_exec(Os *os, uint32_t pid);
+/* A section of size bytes: pagefile-backed (file NULL; reserve: SEC_RESERVE, pages committed
+ * later by `commit` inside a view), or backed by file PATH (one control area per PATH). */
+const char *os_section(Os *os, uint32_t sid, uint64_t size, bool reserve, const char *file);
+/* Close the creating handle: the section lives on while views of it exist. */
+const char *os_close(Os *os, uint32_t sid);
+/* Map a view of section sid: len bytes at base (64 KiB aligned), from byte offset (page
+ * aligned) of the section; WC/XWC give a copy-on-write view. */
+const char *os_map(Os *os, uint32_t pid, uint32_t sid, uint32_t base, uint32_t len, uint64_t offset,
+                   uint8_t prot);
+/* Unmap the view at base; when has_len, len must be the view's length. */
+const char *os_unmap(Os *os, uint32_t pid, uint32_t base, bool has_len, uint32_t len);
 /* n rounds of background work: working-set trimming, then the modified page writer. */
 const char *os_tick(Os *os, uint32_t n);
 /* The zero-page thread: zero every page on the Free list. */
@@ -62,6 +79,10 @@ uint32_t os_current(const Os *os);
  * Returns how it was resolved; FAULT_GUARD and FAULT_AV mean the access must be skipped, the
  * other classes that it must be retried. A fatal condition is reported by os_fatal(). */
 FaultClass os_page_fault(Os *os, uint32_t cr2, uint32_t error_code);
+
+/* The access that faulted is complete (or skipped): the pages its faults brought in are no
+ * longer protected from leaving the working set. Call after every access that faulted. */
+void os_access_done(Os *os);
 
 /* NULL, or why the run cannot go on: a host allocation failed, or simulated physical memory
  * and the paging file are both exhausted. Once set, every event fails with it. */
@@ -84,6 +105,7 @@ typedef struct {
     uint64_t list[4];           /* pages on Zeroed, Free, Standby, Modified now */
     uint64_t active;            /* pages in use */
     uint64_t pagefile_used;     /* slots in use now */
+    uint64_t protos_used;       /* prototype PTEs in use now */
 } OsStats;
 
 /* Counters and gauges, gauges filled in now. */

@@ -1,4 +1,5 @@
 /* os.c - processes, page tables, and the virtual-memory events (spec C.2, C.10). */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@ Os *os_new(const OsConfig *cfg, Physmem *pm, Mmu *mmu) {
     os->cfg = *cfg;
     os->pm = pm;
     os->mmu = mmu;
+    proto_init(&os->protos);
+    files_init(&os->files, cfg->files_dir);
     if (!pfn_init(&os->db, OS_FIRST_PFN, cfg->ram_pages) ||
         !pagefile_init(&os->pf, cfg->pagefile_pages)) {
         os_free(os);
@@ -69,6 +72,12 @@ void os_free(Os *os) {
     if (!os) return;
     for (uint32_t i = 0; i < os->nprocs; i++) process_free(os->procs[i]);
     free(os->procs);
+    for (uint32_t i = 0; i < os->ncas; i++) free(os->cas[i].subs);
+    free(os->cas);
+    free(os->subs);
+    free(os->secs);
+    proto_fini(&os->protos);
+    files_fini(&os->files);
     pfn_fini(&os->db);
     pagefile_fini(&os->pf);
     free(os);
@@ -90,6 +99,10 @@ uint32_t os_read_pte(Os *os, uint32_t addr) { return physmem_read32(os->pm, addr
 
 static uint32_t pde_addr(const Process *p, uint32_t va) {
     return (uint32_t)frame_addr(p->pd_pfn) + (va >> 22) * 4;
+}
+
+uint32_t os_table_pfn(Os *os, const Process *p, uint32_t va) {
+    return ntpte_pfn(os_read_pte(os, pde_addr(p, va)));
 }
 
 uint32_t os_pte_addr(Os *os, const Process *p, uint32_t va) {
@@ -183,7 +196,8 @@ Vad *os_find_vad(Process *p, uint32_t vpn) {
     return lo < p->nvads && p->vads[lo].start <= vpn ? &p->vads[lo] : NULL;
 }
 
-static const char *check_range(Os *os, uint32_t base, uint32_t len, uint32_t align) {
+const char *os_check_range(Os *os, uint32_t base, uint32_t len, uint32_t align) {
+    if (len == 0) return os_fail(os, "length must not be zero");
     if (base % align) return os_fail(os, "base %08x is not %s-aligned", base, align == GRANULARITY ? "64 KiB" : "page");
     if (len % 0x1000) return os_fail(os, "length %x is not a whole number of pages", len);
     if (base < USER_LOW || (uint64_t)base + len > USER_HIGH)
@@ -191,7 +205,7 @@ static const char *check_range(Os *os, uint32_t base, uint32_t len, uint32_t ali
     return NULL;
 }
 
-static const char *add_vad(Os *os, Process *p, Vad v) {
+const char *os_add_vad(Os *os, Process *p, Vad v) {
     uint32_t i = 0;
     while (i < p->nvads && p->vads[i].start < v.start) i++;
     if ((i > 0 && p->vads[i - 1].end >= v.start) || (i < p->nvads && p->vads[i].start <= v.end))
@@ -220,10 +234,10 @@ static const char *reserve_common(Os *os, uint32_t pid, uint32_t base, uint32_t 
     if (os->fatal) return os->fatal;
     Process *p = os_find(os, pid);
     if (!p) return os_fail(os, "unknown process %u", pid);
-    const char *e = check_range(os, base, len, GRANULARITY);
+    const char *e = os_check_range(os, base, len, GRANULARITY);
     if (!e) e = private_prot_check(os, prot);
     if (e) return e;
-    return add_vad(os, p, (Vad){.start = base >> 12, .end = (base + len - 1) >> 12, .prot = prot,
+    return os_add_vad(os, p, (Vad){.start = base >> 12, .end = (base + len - 1) >> 12, .prot = prot,
                                 .mem_commit = commit});
 }
 
@@ -235,13 +249,13 @@ const char *os_alloc(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t 
     return reserve_common(os, pid, base, len, prot, true);
 }
 
-/* The private VAD that holds the whole page range, or an error. */
-static const char *private_range(Os *os, uint32_t pid, uint32_t base, uint32_t len,
-                                 Process **pp, Vad **vp) {
+/* The VAD (private or view) that holds the whole page range, or an error. */
+static const char *vad_range(Os *os, uint32_t pid, uint32_t base, uint32_t len, Process **pp,
+                             Vad **vp) {
     if (os->fatal) return os->fatal;
     Process *p = os_find(os, pid);
     if (!p) return os_fail(os, "unknown process %u", pid);
-    const char *e = check_range(os, base, len, 0x1000);
+    const char *e = os_check_range(os, base, len, 0x1000);
     if (e) return e;
     Vad *v = os_find_vad(p, base >> 12);
     if (!v || v->end < (base + len - 1) >> 12)
@@ -250,11 +264,19 @@ static const char *private_range(Os *os, uint32_t pid, uint32_t base, uint32_t l
     return NULL;
 }
 
-/* private_range, and a protection private memory may have. */
-static const char *private_range_prot(Os *os, uint32_t pid, uint32_t base, uint32_t len,
-                                      uint8_t prot, Process **pp, Vad **vp) {
-    const char *e = private_range(os, pid, base, len, pp, vp);
-    return e ? e : private_prot_check(os, prot);
+/* vad_range, and a protection the VAD's memory may have (write-copy only in views). */
+static const char *vad_range_prot(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot,
+                                  Process **pp, Vad **vp) {
+    const char *e = vad_range(os, pid, base, len, pp, vp);
+    return e ? e : (*vp)->view ? NULL : private_prot_check(os, prot);
+}
+
+/* vad_range for events that only private memory takes. */
+static const char *private_range(Os *os, uint32_t pid, uint32_t base, uint32_t len, const char *what,
+                                 Process **pp, Vad **vp) {
+    const char *e = vad_range(os, pid, base, len, pp, vp);
+    if (!e && (*vp)->view) return os_fail(os, "%s is not allowed in a mapped view (%08x+%x)", what, base, len);
+    return e;
 }
 
 /* Does a Zero PTE at this page mean "committed"? Only in a VAD committed at reserve time. */
@@ -263,8 +285,9 @@ static bool zero_is_committed(const Vad *v) { return v->mem_commit; }
 const char *os_commit(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
     Process *p;
     Vad *v;
-    const char *e = private_range_prot(os, pid, base, len, prot, &p, &v);
+    const char *e = vad_range_prot(os, pid, base, len, prot, &p, &v);
     if (e) return e;
+    if (v->view) return os_commit_view(os, p, v, base, len);
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_ensure_pte(os, p, va);
         if (!a) return os->fatal ? os->fatal : os_fail(os, "no physical page for a page table");
@@ -278,20 +301,37 @@ const char *os_commit(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t
     return os_protect(os, pid, base, len, prot);
 }
 
-/* Give up one private page's state (decommit, release, exit): its PTE then holds `to`. */
-static void drop_private_page(Os *os, Process *p, uint32_t va, uint32_t a, uint32_t to) {
+void os_drop_pte(Os *os, Process *p, uint32_t va, uint32_t a, uint32_t to) {
     uint32_t pte = os_read_pte(os, a);
     switch (ntpte_classify_process(pte)) {
-    case PPTE_VALID:
+    case PPTE_VALID: {
+        uint32_t pfn = ntpte_pfn(pte);
+        Pfn *e = pfn_at(&os->db, pfn);
         ws_remove_vpn(p, va >> 12);
         os_write_pte(os, p, va, a, to);
-        mem_delete_private(os, ntpte_pfn(pte));
+        if (!e->prototype) {
+            mem_delete_private(os, pfn);
+            return;
+        }
+        uint32_t idx = e->pte;
+        mem_capture_dirty(os, pfn, pte);
+        mem_table_share(os, os_table_pfn(os, p, va), -1);
+        mem_share_dec(os, pfn);
+        if (proto_is_clone(os, idx)) clone_unref(os, idx);
         return;
+    }
     case PPTE_TRANSITION:
         os_write_pte(os, p, va, a, to);
         mem_delete_private(os, ntpte_pfn(pte));
         return;
     case PPTE_PAGEFILE: mem_release_slot(os, pte); break;
+    case PPTE_PROTO_POINTER:
+        if (!ntpte_proto_is_lookup(pte) && proto_is_clone(os, ntpte_proto_index(pte))) {
+            os_write_pte(os, p, va, a, to);
+            clone_unref(os, ntpte_proto_index(pte));
+            return;
+        }
+        break;
     default: break;
     }
     if (pte != to) os_write_pte(os, p, va, a, to);
@@ -300,7 +340,7 @@ static void drop_private_page(Os *os, Process *p, uint32_t va, uint32_t a, uint3
 const char *os_decommit(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
     Process *p;
     Vad *v;
-    const char *e = private_range(os, pid, base, len, &p, &v);
+    const char *e = private_range(os, pid, base, len, "decommit", &p, &v);
     if (e) return e;
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_pte_addr(os, p, va);
@@ -311,7 +351,7 @@ const char *os_decommit(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
         }
         uint32_t pte = os_read_pte(os, a);
         if (pte == 0 && !zero_is_committed(v)) continue;
-        drop_private_page(os, p, va, a, ntpte_software(MM_DECOMMIT, 0, 0));
+        os_drop_pte(os, p, va, a, ntpte_software(MM_DECOMMIT, 0, 0));
     }
     return os->fatal;
 }
@@ -330,14 +370,14 @@ static void free_table_if_empty(Os *os, Process *p, uint32_t va) {
     mem_share_dec(os, pfn);
 }
 
-static void release_pages(Os *os, Process *p, uint32_t start_vpn, uint32_t end_vpn) {
+void os_release_pages(Os *os, Process *p, uint32_t start_vpn, uint32_t end_vpn) {
     for (uint32_t vpn = start_vpn; vpn <= end_vpn; vpn++) {
         uint32_t va = vpn << 12, a = os_pte_addr(os, p, va);
         if (!a) {
             vpn |= 0x3FF; /* no page table: skip the rest of its 4 MiB */
             continue;
         }
-        drop_private_page(os, p, va, a, 0);
+        os_drop_pte(os, p, va, a, 0);
         if ((vpn & 0x3FF) == 0x3FF || vpn == end_vpn) free_table_if_empty(os, p, va);
     }
 }
@@ -345,76 +385,122 @@ static void release_pages(Os *os, Process *p, uint32_t start_vpn, uint32_t end_v
 const char *os_release(Os *os, uint32_t pid, uint32_t base, uint32_t len) {
     Process *p;
     Vad *v;
-    const char *e = private_range(os, pid, base, len, &p, &v);
+    const char *e = private_range(os, pid, base, len, "free (use unmap)", &p, &v);
     if (e) return e;
     if (v->start != base >> 12 || v->end != (base + len - 1) >> 12)
         return os_fail(os, "free must release a whole allocation (%08x+%x)", v->start << 12,
                        (v->end - v->start + 1) << 12);
-    release_pages(os, p, v->start, v->end);
-    uint32_t i = (uint32_t)(v - p->vads);
-    memmove(&p->vads[i], &p->vads[i + 1], (p->nvads - i - 1) * sizeof *p->vads);
-    p->nvads--;
+    os_remove_vad(os, p, (uint32_t)(v - p->vads));
     return os->fatal;
+}
+
+/* protect's precondition: is the page at va committed? */
+static bool page_committed(Os *os, const Vad *v, uint32_t va, uint32_t pte) {
+    switch (ntpte_classify_process(pte)) {
+    case PPTE_DECOMMITTED: return false;
+    case PPTE_ZERO:
+    case PPTE_PROTO_POINTER:
+        if (!v->view) return pte != 0 || zero_is_committed(v); /* private: a fork clone pointer */
+        if (pte && !ntpte_proto_is_lookup(pte)) return true;
+        /* a view page is committed when its section page is */
+        return ntpte_classify_proto(os->protos.e[view_proto(os, v, va >> 12)].pte) != PROTO_UNCOMMITTED;
+    default: return true;
+    }
+}
+
+/* A private page takes protection prot: in its PTE and in its OriginalPte. A private page in a
+ * view is a copy made by a write, so a write-copy protection means read/write for it. */
+static void protect_private(Os *os, Process *p, uint32_t va, uint32_t a, uint32_t pte, uint8_t prot) {
+    prot = mmprot_without_writecopy(prot);
+    switch (ntpte_classify_process(pte)) {
+    case PPTE_VALID: {
+        uint32_t pfn = ntpte_pfn(pte);
+        Pfn *f = pfn_at(&os->db, pfn);
+        mem_capture_dirty(os, pfn, pte);
+        f->original = ntpte_with_prot(f->original, prot);
+        if (mmprot_mappable(prot)) {
+            os_write_pte(os, p, va, a, ntpte_valid(pfn, prot, true, (pte & NTPTE_D) != 0) | (pte & NTPTE_A));
+            return;
+        }
+        /* No access, or a guard armed on a valid page: [decision] take the page out of the
+         * working set first (it becomes Transition), then set the protection. */
+        ws_evict(os, p, ws_find(p, va >> 12));
+        os_write_pte(os, p, va, a, ntpte_with_prot(os_read_pte(os, a), prot));
+        return;
+    }
+    case PPTE_TRANSITION: { /* the page keeps its protection in OriginalPte too */
+        Pfn *f = pfn_at(&os->db, ntpte_pfn(pte));
+        f->original = ntpte_with_prot(f->original, prot);
+        os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot));
+        return;
+    }
+    case PPTE_DEMAND_ZERO:
+    case PPTE_PAGEFILE: os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot)); return;
+    default: MM_ASSERT(0);
+    }
 }
 
 const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t prot) {
     Process *p;
     Vad *v;
-    const char *e = private_range_prot(os, pid, base, len, prot, &p, &v);
+    const char *e = vad_range_prot(os, pid, base, len, prot, &p, &v);
     if (e) return e;
     /* NT refuses the whole call if any page is not committed. */
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_pte_addr(os, p, va), pte = a ? os_read_pte(os, a) : 0;
-        ProcessPteKind k = ntpte_classify_process(pte);
-        if (k == PPTE_DECOMMITTED || (k == PPTE_ZERO && !zero_is_committed(v)))
-            return os_fail(os, "page %08x is not committed", va);
+        if (!page_committed(os, v, va, pte)) return os_fail(os, "page %08x is not committed", va);
     }
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_ensure_pte(os, p, va);
         if (!a) return os->fatal ? os->fatal : os_fail(os, "no physical page for a page table");
         uint32_t pte = os_read_pte(os, a);
+        /* A page still shared with a fork relative first gets a copy of its own: a protection
+         * is per process, and the clone's is shared. */
+        if (os_refers_to_clone(os, pte)) {
+            if (!clone_materialize(os, p, va, a)) return os->fatal;
+            pte = os_read_pte(os, a);
+        }
         switch (ntpte_classify_process(pte)) {
-        case PPTE_VALID: {
-            uint32_t pfn = ntpte_pfn(pte);
-            Pfn *f = pfn_at(&os->db, pfn);
-            mem_capture_dirty(os, pfn, pte);
-            f->original = ntpte_with_prot(f->original, prot);
-            if (!mmprot_mappable(prot)) {
-                /* No access, or a guard armed on a valid page: [decision] take the page out
-                 * of the working set first (it becomes Transition), then set the protection. */
-                uint32_t i = 0;
-                while (i < p->nws && p->ws[i].vpn != va >> 12) i++;
-                MM_ASSERT(i < p->nws);
-                ws_evict(os, p, i);
-                os_write_pte(os, p, va, a, ntpte_with_prot(os_read_pte(os, a), prot));
+        case PPTE_VALID:
+            if (pfn_at(&os->db, ntpte_pfn(pte))->prototype) { /* a section page in a view */
+                uint32_t i = ws_find(p, va >> 12);
+                mem_capture_dirty(os, ntpte_pfn(pte), pte);
+                p->ws[i].prot = prot;
+                if (!mmprot_mappable(prot)) ws_evict(os, p, i); /* leaves a pointer with prot */
+                else os_write_pte(os, p, va, a, ntpte_valid(ntpte_pfn(pte), prot, true, (pte & NTPTE_D) != 0) | (pte & NTPTE_A));
             } else {
-                os_write_pte(os, p, va, a,
-                             ntpte_valid(pfn, prot, true, (pte & NTPTE_D) != 0) | (pte & NTPTE_A));
+                protect_private(os, p, va, a, pte, prot);
             }
             break;
-        }
-        case PPTE_ZERO: os_write_pte(os, p, va, a, ntpte_software(prot, 0, 0)); break;
-        case PPTE_TRANSITION: { /* the page keeps its protection in OriginalPte too */
-            Pfn *f = pfn_at(&os->db, ntpte_pfn(pte));
-            f->original = ntpte_with_prot(f->original, prot);
-            os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot));
+        case PPTE_ZERO:
+            os_write_pte(os, p, va, a, v->view ? ntpte_proto_lookup(prot) : ntpte_software(prot, 0, 0));
             break;
-        }
-        case PPTE_DEMAND_ZERO:
-        case PPTE_PAGEFILE: os_write_pte(os, p, va, a, ntpte_with_prot(pte, prot)); break;
-        default: MM_ASSERT(0);
+        case PPTE_PROTO_POINTER: os_write_pte(os, p, va, a, ntpte_proto_lookup(prot)); break;
+        default: protect_private(os, p, va, a, pte, prot); break;
         }
     }
     return os->fatal; /* every page in the range now has an explicit PTE: v->prot no longer applies */
+}
+
+/* Unmap every view, release all private memory and the page tables (exit, exec). */
+static void release_address_space(Os *os, Process *p) {
+    while (p->nvads) os_remove_vad(os, p, p->nvads - 1);
+    for (uint32_t t = 0; t < USER_PDES; t++) free_table_if_empty(os, p, t << 22);
+}
+
+const char *os_exec(Os *os, uint32_t pid) {
+    if (os->fatal) return os->fatal;
+    Process *p = os_find(os, pid);
+    if (!p) return os_fail(os, "unknown process %u", pid);
+    release_address_space(os, p);
+    return os->fatal;
 }
 
 const char *os_exit(Os *os, uint32_t pid) {
     if (os->fatal) return os->fatal;
     Process *p = os_find(os, pid);
     if (!p) return os_fail(os, "unknown process %u", pid);
-    for (uint32_t i = 0; i < p->nvads; i++) release_pages(os, p, p->vads[i].start, p->vads[i].end);
-    p->nvads = 0;
-    for (uint32_t t = 0; t < USER_PDES; t++) free_table_if_empty(os, p, t << 22);
+    release_address_space(os, p);
     if (os->cur == p) os->cur = NULL; /* the CPU keeps the old CR3 until the next switch */
     Pfn *e = pfn_at(&os->db, p->pd_pfn);
     MM_ASSERT(e->share == 1);
@@ -438,5 +524,6 @@ const OsStats *os_stats(Os *os) {
     for (int i = 0; i < 4; i++) os->st.list[i] = os->db.list[i].count;
     os->st.active = os->db.count - os->st.list[0] - os->st.list[1] - os->st.list[2] - os->st.list[3];
     os->st.pagefile_used = os->pf.used;
+    os->st.protos_used = os->protos.used;
     return &os->st;
 }

@@ -7,7 +7,7 @@
 #include "mmusim/mm_assert.h"
 #include "os_internal.h"
 
-bool ws_insert(Os *os, Process *p, uint32_t vpn) {
+bool ws_insert(Os *os, Process *p, uint32_t vpn, uint8_t prot, bool shared) {
     if (p->nws == p->capws) {
         uint32_t cap = p->capws ? 2 * p->capws : 64;
         WsEntry *n = realloc(p->ws, cap * sizeof *n);
@@ -17,7 +17,7 @@ bool ws_insert(Os *os, Process *p, uint32_t vpn) {
         }
         p->ws = n, p->capws = cap;
     }
-    p->ws[p->nws++] = (WsEntry){.vpn = vpn, .age = 0};
+    p->ws[p->nws++] = (WsEntry){.vpn = vpn, .age = 0, .prot = prot, .shared = shared};
     return true;
 }
 
@@ -26,12 +26,22 @@ static void ws_delete(Process *p, uint32_t i) {
     p->nws--;
 }
 
+uint32_t ws_find(const Process *p, uint32_t vpn) {
+    uint32_t i = 0;
+    while (i < p->nws && p->ws[i].vpn != vpn) i++;
+    return i;
+}
+
 void ws_remove_vpn(Process *p, uint32_t vpn) {
-    for (uint32_t i = 0; i < p->nws; i++)
-        if (p->ws[i].vpn == vpn) {
-            ws_delete(p, i);
-            return;
-        }
+    uint32_t i = ws_find(p, vpn);
+    if (i < p->nws) ws_delete(p, i);
+}
+
+bool ws_pinned(const Os *os, const Process *p, uint32_t vpn) {
+    if (p != os->cur) return false;
+    for (uint32_t i = 0; i < os->npinned; i++)
+        if (os->pinned[i] == vpn) return true;
+    return false;
 }
 
 void ws_evict(Os *os, Process *p, uint32_t i) {
@@ -39,20 +49,26 @@ void ws_evict(Os *os, Process *p, uint32_t i) {
     MM_ASSERT(pte & NTPTE_P);
     uint32_t pfn = ntpte_pfn(pte);
     Pfn *e = pfn_at(&os->db, pfn);
-    MM_ASSERT(!e->prototype); /* shared pages arrive with sections */
+    uint8_t prot = p->ws[i].prot;
     mem_capture_dirty(os, pfn, pte);
     ws_delete(p, i);
-    os_write_pte(os, p, va, a, ntpte_transition(pfn, ntpte_prot(e->original), pte));
+    if (e->prototype) { /* C.6.1: a shared page leaves a prototype pointer behind */
+        os_write_pte(os, p, va, a, proto_pointer_for(os, e->pte, prot));
+        mem_table_share(os, os_table_pfn(os, p, va), -1);
+    } else {
+        os_write_pte(os, p, va, a, ntpte_transition(pfn, ntpte_prot(e->original), pte));
+    }
     mem_share_dec(os, pfn);
     os->st.ws_removals++;
 }
 
-/* Over the maximum after a fault: evict the oldest entries first, never keep_vpn. */
-void ws_enforce_max(Os *os, Process *p, uint32_t keep_vpn) {
+/* Over the maximum after a fault: evict the oldest entries first (ties: the earliest
+ * inserted), never a page of the access in flight. */
+void ws_enforce_max(Os *os, Process *p) {
     while (p->nws > os->cfg.ws_max) {
-        uint32_t i = 0, best = UINT32_MAX;
-        for (; i < p->nws; i++)
-            if (p->ws[i].vpn != keep_vpn && (best == UINT32_MAX || p->ws[i].age > p->ws[best].age))
+        uint32_t best = UINT32_MAX;
+        for (uint32_t i = 0; i < p->nws; i++)
+            if (!ws_pinned(os, p, p->ws[i].vpn) && (best == UINT32_MAX || p->ws[i].age > p->ws[best].age))
                 best = i;
         if (best == UINT32_MAX) return;
         ws_evict(os, p, best);
