@@ -188,6 +188,24 @@ static void expect_fault(Exec *b, const Record *r) {
     expect(b, r, o->valid && o->nfaults == n && memcmp(o->fault, cls, n) == 0, want, got);
 }
 
+/* expect stat NAME V: the paging unit's counters, then the memory manager's rows. */
+static bool expect_stat(Exec *b, const Record *r) {
+    char want[DESC_MAX], got[DESC_MAX];
+    bool found = false;
+    uint64_t v = 0;
+    for (size_t i = 0; !found && i < stats_count(); i++)
+        if (strcmp(stats_info(i)->name, r->path) == 0) found = true, v = stats_value(mmu_stats(b->mmu), stats_info(i));
+    size_t n = 0;
+    const ExtraStat *x = found ? NULL : exec_extra_stats(b, &n);
+    for (size_t i = 0; !found && i < n; i++)
+        if (strcmp(x[i].name, r->path) == 0) found = true, v = x[i].value;
+    if (!found) return fail(b, r, "unknown statistic '%s' (the names are those the report prints)", r->path);
+    snprintf(want, sizeof want, "stat %.*s %" PRIu64, DESC_MAX / 2, r->path, r->value);
+    snprintf(got, sizeof got, "%" PRIu64, v);
+    expect(b, r, v == r->value, want, got);
+    return true;
+}
+
 static bool run_expect(Exec *b, const Record *r) {
     switch (r->expect) {
     case EXP_OK: expect_ok(b, r); break;
@@ -195,6 +213,7 @@ static bool run_expect(Exec *b, const Record *r) {
     case EXP_GP: expect_gp(b, r); break;
     case EXP_MEM:
     case EXP_MEM64: expect_mem(b, r); break;
+    case EXP_STAT: return expect_stat(b, r);
     default:
         if (!b->os)
             return fail(b, r, "'expect fault' needs the memory manager; bare-mode traces cannot "

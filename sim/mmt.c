@@ -366,6 +366,21 @@ static bool parse_expect_fault(Line *ln, Record *r) {
     }
 }
 
+/* expect stat NAME V: a counter of the statistics (any name the report prints) equals V now. */
+static bool parse_expect_stat(Line *ln, Record *r) {
+    char q[QUOTE_MAX];
+    Tok t = ln->tok[2];
+    if (t.n >= sizeof r->path) return fail(ln, "statistic name '%s' is too long", quote(q, t));
+    for (size_t i = 0; i < t.n; i++) {
+        char ch = t.p[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
+            return fail(ln, "bad statistic name '%s' (letters a-z, digits, '_', '.', '-')", quote(q, t));
+    }
+    memcpy(r->path, t.p, t.n);
+    r->path[t.n] = '\0';
+    return dec_at(ln, 3, "statistic value", 0, UINT64_MAX, &r->value);
+}
+
 static const Syntax expectations[] = {
     {"ok", "expect ok PADDR", 3, 3, EXP_OK, parse_expect_ok},
     {"pf", "expect pf ERR [cr2=LADDR]", 3, 4, EXP_PF, parse_expect_pf},
@@ -374,6 +389,7 @@ static const Syntax expectations[] = {
     {"mem64", "expect mem64 PADDR V", 4, 4, EXP_MEM64, parse_expect_mem},
     /* OS mode: the memory manager checks it. */
     {"fault", "expect fault CLASS[+CLASS...]", 3, 3, EXP_FAULT, parse_expect_fault},
+    {"stat", "expect stat NAME V", 4, 4, EXP_STAT, parse_expect_stat},
 };
 
 static const Syntax *find_syntax(const Syntax *tab, size_t n, Tok t) {
@@ -388,7 +404,7 @@ static bool parse_expect(Line *ln, Record *r) {
         find_syntax(expectations, sizeof expectations / sizeof expectations[0], ln->tok[1]);
     r->kind = REC_EXPECT;
     if (!syn)
-        return fail(ln, "unknown expectation '%s' (ok, pf, gp, mem, mem64, fault)",
+        return fail(ln, "unknown expectation '%s' (ok, pf, gp, mem, mem64, fault, stat)",
                     quote(q, ln->tok[1]));
     r->expect = syn->sub;
     return check_count(ln, syn) && syn->parse(ln, r);
@@ -564,7 +580,7 @@ static const Syntax keywords[] = {
     {"S", "S ADDR SIZE [=VALUE] [implicit]", 3, 5, ACC_WRITE, parse_access},
     {"M", "M ADDR SIZE [implicit]", 3, 5, ACC_WRITE, parse_access},
     /* The row for each kind of expectation does the real field-count check. */
-    {"expect", "expect ok|pf|gp|mem|mem64|fault ...", 2, MAX_TOK - 1, 0, parse_expect},
+    {"expect", "expect ok|pf|gp|mem|mem64|fault|stat ...", 2, MAX_TOK - 1, 0, parse_expect},
     {"cr0", "cr0 V", 2, 2, REG_CR0, parse_reg},
     {"cr3", "cr3 V", 2, 2, REG_CR3, parse_reg},
     {"cr4", "cr4 V", 2, 2, REG_CR4, parse_reg},

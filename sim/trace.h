@@ -59,6 +59,7 @@ typedef enum {
     EXP_GP,
     EXP_MEM,   /* addr, value: 4-byte word */
     EXP_MEM64, /* addr, value: 8-byte word */
+    EXP_STAT,  /* path = counter name, value = its expected value (decimal in the trace) */
     EXP_FAULT  /* OS mode: size = number of classes (1..4), class k (FaultClass) in bits
                 * 4k..4k+3 of value, in the order the faults are expected */
 } ExpectKind;
