@@ -275,31 +275,35 @@ static int resolve(Exec *b, const Record *r, Outcome *o, const Result *res, int 
  * the OS resolved a fault of the second piece, the first is translated again: resolving it may
  * have changed the first page's mapping (a working-set eviction, a copy-on-write). */
 static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
-    Outcome o = {.valid = true, .ok = true, .start = pc[0].la};
+    /* Written in place: building an Outcome on the stack and copying it costs store-forwarding
+     * stalls on every access (osbench shows them). */
+    Outcome *o = &b->acc;
+    o->valid = o->ok = true;
+    o->start = pc[0].la;
+    o->nfaults = 0;
     size_t done = 0;
     for (; done < n; done++) {
         Access a = {.la = pc[done].la, .kind = r->access, .implicit = r->implicit};
-        Result res;
+        Result piece, *res = done == 0 ? &o->res : &piece;
         bool resolved = false;
         for (;;) {
-            mmu_access(b->mmu, &a, &res);
+            mmu_access(b->mmu, &a, res);
             int cls = -1, st = 1;
-            if (res.vector == VEC_PF && b->os) st = resolve(b, r, &o, &res, &cls);
-            if (b->log) log_piece(b, r, &pc[done], &res, cls);
+            if (res->vector == VEC_PF && b->os) st = resolve(b, r, o, res, &cls);
+            if (b->log) log_piece(b, r, &pc[done], res, cls);
             if (st < 0) return -1;
-            if (!res.vector || st == 0 || cls < 0) break;
+            if (!res->vector || st == 0 || cls < 0) break;
             resolved = true;
         }
-        pc[done].paddr = res.paddr;
-        if (done == 0 || res.vector) o.res = res;
-        if (res.vector) {
-            o.ok = false;
+        pc[done].paddr = res->paddr;
+        if (res->vector) {
+            if (res != &o->res) o->res = *res;
+            o->ok = false;
             break;
         }
         if (resolved && done > 0) done = (size_t)-1; /* again from the first piece */
     }
-    if (b->os) os_access_done(b->os);
-    b->acc = o;
+    if (b->os && o->nfaults) os_access_done(b->os);
     b->last = LAST_ACCESS;
     return (int)done;
 }

@@ -157,6 +157,7 @@ const char *os_fork(Os *os, uint32_t parent, uint32_t child) {
     }
     Process *c = os_find(os, child);
     if (p->nvads) memcpy(vads, p->vads, p->nvads * sizeof *vads);
+    free(c->vads); /* the pid's earlier process, if it had one */
     c->vads = vads;
     c->nvads = c->capvads = p->nvads;
     for (uint32_t i = 0; i < p->nvads; i++)

@@ -138,25 +138,35 @@ void os_write_pte(Os *os, Process *p, uint32_t va, uint32_t addr, uint32_t value
 
 /* ---- processes --------------------------------------------------------------------------- */
 
+/* An exited process with this pid: a new process with the pid takes its place, and its
+ * statistics go on from there (statistics are per pid). */
+static Process *find_exited(Os *os, uint32_t pid) {
+    for (uint32_t i = 0; i < os->nprocs; i++)
+        if (!os->procs[i]->alive && os->procs[i]->pid == pid) return os->procs[i];
+    return NULL;
+}
+
 const char *os_proc_create(Os *os, uint32_t pid) {
     if (os->fatal) return os->fatal;
     if (os_find(os, pid)) return os_fail(os, "process %u already exists", pid);
-    if (os->nprocs == os->capprocs) {
+    Process *p = find_exited(os, pid);
+    if (!p && os->nprocs == os->capprocs) {
         uint32_t cap = os->capprocs ? 2 * os->capprocs : 8;
         Process **n = realloc(os->procs, cap * sizeof *n);
         if (!n) return os->fatal = "out of host memory";
         os->procs = n, os->capprocs = cap;
     }
-    Process *p = calloc(1, sizeof *p);
-    if (!p) return os->fatal = "out of host memory";
+    bool reuse = p != NULL;
+    if (!p && !(p = calloc(1, sizeof *p))) return os->fatal = "out of host memory";
     uint32_t pd = mem_take_page(os, true);
     if (pd == PFN_NONE) {
-        free(p);
+        if (!reuse) free(p);
         return os->fatal ? os->fatal : os_fail(os, "no physical page for the page directory");
     }
-    p->pid = pid;
-    p->alive = true;
-    p->pd_pfn = pd;
+    OsFaultStats st = p->st;
+    Vad *vads = p->vads;
+    uint32_t capvads = p->capvads;
+    *p = (Process){.pid = pid, .alive = true, .pd_pfn = pd, .st = st, .vads = vads, .capvads = capvads};
     Pfn *e = pfn_at(&os->db, pd);
     e->pagetable = true;
     e->share = 1; /* the self-map PDE */
@@ -165,7 +175,7 @@ const char *os_proc_create(Os *os, uint32_t pid) {
     os_pm_write32(os, frame_addr(pd) + (KERNEL_BASE >> 22) * 4,
                   (KERNEL_PT_PFN << 12) | NTPTE_P | NTPTE_RW);
     os_pm_write32(os, frame_addr(pd) + SELFMAP_PDE * 4, (pd << 12) | NTPTE_P | NTPTE_RW);
-    os->procs[os->nprocs++] = p;
+    if (!reuse) os->procs[os->nprocs++] = p;
     return os->fatal;
 }
 
