@@ -146,7 +146,12 @@ uint32_t mem_take_page(Os *os, bool zeroed) {
     static const PfnLocation zero_order[3] = {PFN_ZEROED, PFN_FREE, PFN_STANDBY};
     static const PfnLocation any_order[3] = {PFN_FREE, PFN_ZEROED, PFN_STANDBY};
     if (!pfn_available(&os->db) && !emergency(os)) {
-        if (!os->fatal) os->fatal = "simulated physical memory and the paging file are exhausted";
+        if (!os->fatal)
+            os->fatal = os->pf.used == os->pf.slots
+                            ? "simulated physical memory and the paging file are exhausted (raise "
+                              "--os.ram or --os.pagefile)"
+                            : "simulated physical memory is exhausted: every page holds a page "
+                              "table, a page directory or a page of the access in flight (raise --os.ram)";
         return PFN_NONE;
     }
     const PfnLocation *order = zeroed ? zero_order : any_order;
