@@ -436,12 +436,12 @@ static bool bare_only(const Record *r) {
 }
 
 static bool exec_os(Exec *b, const Record *r) {
+    if (r->kind == REC_ACCESS) return run_access(b, r); /* the common case first */
     if (bare_only(r))
         return fail(b, r, "'%s%s' is a bare-mode record; in an OS-mode trace the memory manager "
                           "owns the CPU and physical memory",
                     r->keyword, r->kind == REC_EXPECT ? " gp" : "");
     if (r->kind == REC_OS) return run_os_event(b, r);
-    if (r->kind == REC_ACCESS) return run_access(b, r);
     return run_expect(b, r);
 }
 

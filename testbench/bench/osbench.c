@@ -78,6 +78,7 @@ static size_t setup(const char *stream, Record *s) {
             s[k++] = (Record){.kind = REC_POKE, .keyword = "poke", .size = 4, .addr = 0x2000 + p * 4, .value = (0x100000 + p * 0x1000) | 0x67};
         s[k++] = (Record){.kind = REC_REG, .keyword = "cr3", .reg = REG_CR3, .value = 0x1000};
         s[k++] = (Record){.kind = REC_REG, .keyword = "cr0", .reg = REG_CR0, .value = 0x80000001};
+        s[k++] = (Record){.kind = REC_CPL, .keyword = "cpl", .value = 3};
         return k;
     }
     s[k++] = os_rec(OSEV_PROC, "proc", 1, 0, 0, 0);
