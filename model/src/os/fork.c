@@ -28,6 +28,10 @@ bool os_refers_to_clone(Os *os, uint32_t pte) {
     }
 }
 
+uint32_t clone_of(Os *os, uint32_t pte) {
+    return (pte & NTPTE_P) ? pfn_at(&os->db, ntpte_pfn(pte))->pte : ntpte_proto_index(pte);
+}
+
 void clone_unref(Os *os, uint32_t idx) {
     Proto *c = &os->protos.e[idx];
     MM_ASSERT(c->owner == PROTO_OWNER_CLONE && c->refs > 0);
@@ -117,7 +121,7 @@ static uint32_t fork_pte(Os *os, Process *parent, const Vad *v, uint32_t va, uin
         return ntpte_proto_pointer((*next)++, false);
     }
     if (os_refers_to_clone(os, pte)) { /* shared since an earlier fork */
-        uint32_t idx = (pte & NTPTE_P) ? pfn_at(&os->db, ntpte_pfn(pte))->pte : ntpte_proto_index(pte);
+        uint32_t idx = clone_of(os, pte);
         os->protos.e[idx].refs++;
         return ntpte_proto_pointer(idx, false);
     }

@@ -467,6 +467,7 @@ const char *os_protect(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_
         /* A page still shared with a fork relative first gets a copy of its own: a protection
          * is per process, and the clone's is shared. */
         if (os_refers_to_clone(os, pte)) {
+            if (proto_prot(os, clone_of(os, pte)) == prot) continue; /* unchanged: keep sharing */
             if (!clone_materialize(os, p, va, a)) return os->fatal;
             pte = os_read_pte(os, a);
         }

@@ -204,6 +204,8 @@ const char *os_commit_view(Os *os, Process *p, const Vad *v, uint32_t base, uint
 void clone_unref(Os *os, uint32_t idx);
 /* Does this process PTE refer to a fork clone (a direct pointer, or a valid mapping)? */
 bool os_refers_to_clone(Os *os, uint32_t pte);
+/* The clone such a PTE refers to. */
+uint32_t clone_of(Os *os, uint32_t pte);
 /* Give p its own copy of the clone page its PTE at va refers to: afterwards the PTE is a
  * private Transition page (on the Modified list) with the clone's protection. False when the
  * run became fatal. */
