@@ -110,8 +110,8 @@ typedef struct {
 
 /* Counters and gauges, gauges filled in now. */
 const OsStats *os_stats(Os *os);
-/* Per-process fault counts, per pid in the order pids first appeared: a pid created again
- * after its process exited goes on counting in the same entry. False past the end. */
+/* Per-process fault counts, per pid in increasing pid order: a pid created again after its
+ * process exited goes on counting in the same entry. False past the end. */
 bool os_process_stats(const Os *os, uint32_t i, uint32_t *pid, OsFaultStats *st);
 
 #endif

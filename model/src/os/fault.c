@@ -123,7 +123,7 @@ uint32_t mem_write_modified(Os *os, uint32_t max) {
 }
 
 /* Nothing available: write modified pages, and take pages out of working sets, oldest
- * insertion first, from the largest working set (ties: creation order), until a page is
+ * insertion first, from the largest working set (ties: the lowest pid), until a page is
  * available. Deterministic; real NT would block the faulting thread instead. */
 static bool emergency(Os *os) {
     for (;;) {

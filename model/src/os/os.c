@@ -87,10 +87,20 @@ const char *os_fatal(const Os *os) { return os->fatal; }
 
 uint32_t os_current(const Os *os) { return os->cur ? os->cur->pid : 0; }
 
+/* os->procs is sorted by pid: the index of pid's entry, or where it would go. */
+static uint32_t proc_slot(const Os *os, uint32_t pid) {
+    uint32_t lo = 0, hi = os->nprocs;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (os->procs[mid]->pid < pid) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 Process *os_find(Os *os, uint32_t pid) {
-    for (uint32_t i = 0; i < os->nprocs; i++)
-        if (os->procs[i]->alive && os->procs[i]->pid == pid) return os->procs[i];
-    return NULL;
+    uint32_t i = proc_slot(os, pid);
+    return i < os->nprocs && os->procs[i]->pid == pid && os->procs[i]->alive ? os->procs[i] : NULL;
 }
 
 /* ---- PTE access ---------------------------------------------------------------------- */
@@ -141,9 +151,8 @@ void os_write_pte(Os *os, Process *p, uint32_t va, uint32_t addr, uint32_t value
 /* An exited process with this pid: a new process with the pid takes its place, and its
  * statistics go on from there (statistics are per pid). */
 static Process *find_exited(Os *os, uint32_t pid) {
-    for (uint32_t i = 0; i < os->nprocs; i++)
-        if (!os->procs[i]->alive && os->procs[i]->pid == pid) return os->procs[i];
-    return NULL;
+    uint32_t i = proc_slot(os, pid);
+    return i < os->nprocs && os->procs[i]->pid == pid && !os->procs[i]->alive ? os->procs[i] : NULL;
 }
 
 const char *os_proc_create(Os *os, uint32_t pid) {
@@ -175,7 +184,12 @@ const char *os_proc_create(Os *os, uint32_t pid) {
     os_pm_write32(os, frame_addr(pd) + (KERNEL_BASE >> 22) * 4,
                   (KERNEL_PT_PFN << 12) | NTPTE_P | NTPTE_RW);
     os_pm_write32(os, frame_addr(pd) + SELFMAP_PDE * 4, (pd << 12) | NTPTE_P | NTPTE_RW);
-    if (!reuse) os->procs[os->nprocs++] = p;
+    if (!reuse) {
+        uint32_t i = proc_slot(os, pid);
+        memmove(&os->procs[i + 1], &os->procs[i], (os->nprocs - i) * sizeof *os->procs);
+        os->procs[i] = p;
+        os->nprocs++;
+    }
     return os->fatal;
 }
 
