@@ -17,6 +17,12 @@
 
 enum { PH_IDLE, PH_READ, PH_AD };
 
+/* The walk-heavy path inlines the fills (HOT: the compiler's heuristics would not, at a
+ * twentieth of a walk-heavy access's instructions); the rare paths called from it (observer
+ * events, faults, accessed/dirty write-backs) stay out of line (COLD), so the hot code needs no
+ * registers or stack frame for them. */
+#include "hotcold.h"
+
 /* The last L1 entry an access used, per L1 array: an exact shortcut (DESIGN.md habit 6).
  * Using the same way again changes no replacement state (LRU order and PLRU bits are already
  * as a touch would leave them; FIFO and random ignore hits), so a repeat hit only needs its
@@ -26,12 +32,21 @@ typedef struct {
     uint32_t vpn;          /* la >> 12; MEMO_NONE when empty */
     uint8_t allow;         /* bit k: an access of kind k may use the entry now */
     uint8_t page_shift;
+    uint8_t hit_col;       /* COL_HIT_4K or COL_HIT_LARGE */
     uint64_t page;         /* physical address of the 4 KiB page */
-    size_t hit_stat;       /* offset of the l1 hit counter of this page size, kind fetch */
 } L1Memo;
 
 #define MEMO_NONE UINT32_MAX
 enum { COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT };
+
+/* Where an access of one kind goes and what it counts, resolved once by mmu_new rather than
+ * on every access (an Mmu never moves, so the pointers into it stay valid). */
+typedef struct {
+    Tlb *l1;               /* the L1 TLB of this kind (l1i for fetches unless unified) */
+    L1Memo *memo;          /* that L1 TLB's memo */
+    uint64_t *acc, *walk;  /* the acc_<kind> and walk_<kind> counters */
+    uint64_t *tlb[2];      /* l1_<kind>_hit_4k and l2_<kind>_hit_4k: the first of five, COL_* */
+} KindPath;
 
 struct Mmu {
     MmuConfig cfg;
@@ -41,7 +56,7 @@ struct Mmu {
     Tlb *l1i, *l1d, *l2, *pdec; /* l1i == l1d when unified or in reference mode */
     MmuStats st;
     L1Memo memo[2];        /* [0] for the L1 data TLB, [1] for the L1 instruction TLB */
-    uint8_t memo_of[ACC_KINDS]; /* which memo an access kind uses (both 0 when unified) */
+    KindPath path[ACC_KINDS];
     MmuObserver obs;
     void *obs_ctx;
     /* The access in flight. */
@@ -74,6 +89,34 @@ const char *mmu_config_check(const MmuConfig *c, const char **where) {
         }
     }
     return NULL;
+}
+
+/* ---- statistics helpers ------------------------------------------------------------------ */
+
+static const size_t tlb_stat_base[2][ACC_KINDS] = {
+    {offsetof(MmuStats, l1_fetch_hit_4k), offsetof(MmuStats, l1_read_hit_4k),
+     offsetof(MmuStats, l1_write_hit_4k)},
+    {offsetof(MmuStats, l2_fetch_hit_4k), offsetof(MmuStats, l2_read_hit_4k),
+     offsetof(MmuStats, l2_write_hit_4k)},
+};
+
+static const size_t acc_stat[ACC_KINDS] = {offsetof(MmuStats, acc_fetch),
+                                            offsetof(MmuStats, acc_read),
+                                            offsetof(MmuStats, acc_write)};
+static const size_t walk_stat[ACC_KINDS] = {offsetof(MmuStats, walk_fetch),
+                                             offsetof(MmuStats, walk_read),
+                                             offsetof(MmuStats, walk_write)};
+
+/* The counters indexed by offset below must keep their stats.def order. */
+#define STAT_GAP(a, b) (offsetof(MmuStats, b) - offsetof(MmuStats, a))
+_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_fetch_miss_fault) == 4 * sizeof(uint64_t), "COL_*");
+_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_read_hit_4k) == STAT_GAP(l1_read_hit_4k, l1_write_hit_4k),
+               "one stride per access kind");
+_Static_assert(STAT_GAP(l2_read_hit_4k, l2_write_miss_fault) == 9 * sizeof(uint64_t), "COL_*");
+_Static_assert(STAT_GAP(pf_err_00, pf_err_1f) == 31 * sizeof(uint64_t), "pf_err_XX by code");
+
+static inline uint64_t *stat_at(Mmu *m, size_t offset) {
+    return (uint64_t *)((char *)&m->st + offset);
 }
 
 /* NULL for an absent level; *ok turns false when a present one cannot be allocated. */
@@ -114,7 +157,13 @@ Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
         mmu_free(m);
         return NULL;
     }
-    m->memo_of[ACC_FETCH] = m->l1i != m->l1d;
+    for (int k = 0; k < ACC_KINDS; k++)
+        m->path[k] = (KindPath){
+            .l1 = k == ACC_FETCH ? m->l1i : m->l1d,
+            .memo = &m->memo[k == ACC_FETCH && m->l1i != m->l1d],
+            .acc = stat_at(m, acc_stat[k]),
+            .walk = stat_at(m, walk_stat[k]),
+            .tlb = {stat_at(m, tlb_stat_base[0][k]), stat_at(m, tlb_stat_base[1][k])}};
     refresh_env(m);
     return m;
 }
@@ -137,7 +186,7 @@ void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
 }
 
 /* The L1 TLB an access kind uses (the same object for both when unified). */
-static inline Tlb *l1_for(const Mmu *m, uint8_t kind) { return kind == ACC_FETCH ? m->l1i : m->l1d; }
+static inline Tlb *l1_for(const Mmu *m, uint8_t kind) { return m->path[kind].l1; }
 
 static void observe(Mmu *m, MmuEvent ev) {
     if (m->obs) m->obs(m->obs_ctx, &ev);
@@ -300,55 +349,40 @@ int mmu_set_profile(Mmu *m, const CpuProfile *prof) {
     return MMU_OK;
 }
 
-/* ---- statistics helpers ------------------------------------------------------------------ */
-
-static const size_t tlb_stat_base[2][ACC_KINDS] = {
-    {offsetof(MmuStats, l1_fetch_hit_4k), offsetof(MmuStats, l1_read_hit_4k),
-     offsetof(MmuStats, l1_write_hit_4k)},
-    {offsetof(MmuStats, l2_fetch_hit_4k), offsetof(MmuStats, l2_read_hit_4k),
-     offsetof(MmuStats, l2_write_hit_4k)},
-};
-
-static const size_t acc_stat[ACC_KINDS] = {offsetof(MmuStats, acc_fetch),
-                                            offsetof(MmuStats, acc_read),
-                                            offsetof(MmuStats, acc_write)};
-static const size_t walk_stat[ACC_KINDS] = {offsetof(MmuStats, walk_fetch),
-                                             offsetof(MmuStats, walk_read),
-                                             offsetof(MmuStats, walk_write)};
-
-/* The counters indexed by offset below must keep their stats.def order. */
-#define STAT_GAP(a, b) (offsetof(MmuStats, b) - offsetof(MmuStats, a))
-_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_fetch_miss_fault) == 4 * sizeof(uint64_t), "COL_*");
-_Static_assert(STAT_GAP(l1_fetch_hit_4k, l1_read_hit_4k) == STAT_GAP(l1_read_hit_4k, l1_write_hit_4k),
-               "one stride per access kind");
-_Static_assert(STAT_GAP(l2_read_hit_4k, l2_write_miss_fault) == 9 * sizeof(uint64_t), "COL_*");
-_Static_assert(STAT_GAP(pf_err_00, pf_err_1f) == 31 * sizeof(uint64_t), "pf_err_XX by code");
-
-static inline uint64_t *stat_at(Mmu *m, size_t offset) {
-    return (uint64_t *)((char *)&m->st + offset);
-}
-
 /* The five counters of a level and kind are consecutive in stats.def: COL_* order. */
 static inline void count_tlb(Mmu *m, int level, uint8_t kind, int col) {
-    ++*stat_at(m, tlb_stat_base[level - 1][kind] + (size_t)col * sizeof(uint64_t));
+    ++m->path[kind].tlb[level - 1][col];
 }
 
-/* Fill one level (0 = the PDE cache), count it, and tell the observer, victim included. */
-static bool fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
-    TlbEntry victim = {0};
-    TlbFill f;
-    if (!tlb_fill(t, tr, la, &f, m->obs ? &victim : NULL)) return false;
+static void count_fill(Mmu *m, int level, bool evicted) {
     static const size_t fills[3] = {offsetof(MmuStats, pdec_fills), offsetof(MmuStats, l1_fills),
                                     offsetof(MmuStats, l2_fills)};
     static const size_t evictions[3] = {offsetof(MmuStats, pdec_evictions),
                                         offsetof(MmuStats, l1_evictions),
                                         offsetof(MmuStats, l2_evictions)};
     ++*stat_at(m, fills[level]);
-    if (f.evicted) ++*stat_at(m, evictions[level]);
-    if (m->obs)
-        observe(m, (MmuEvent){.kind = level ? MMU_EV_TLB_FILL : MMU_EV_PDEC_FILL,
-                              .level = (uint8_t)level, .access_kind = m->acc.kind, .fill = f,
-                              .victim = victim});
+    if (evicted) ++*stat_at(m, evictions[level]);
+}
+
+/* fill_level with an observer, which also sees where the entry went and what it replaced. */
+COLD static bool fill_observed(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
+    TlbEntry victim = {0};
+    TlbFill f;
+    if (!tlb_fill(t, tr, la, &f, &victim)) return false;
+    count_fill(m, level, f.evicted);
+    observe(m, (MmuEvent){.kind = level ? MMU_EV_TLB_FILL : MMU_EV_PDEC_FILL,
+                          .level = (uint8_t)level, .access_kind = m->acc.kind, .fill = f,
+                          .victim = victim});
+    return true;
+}
+
+/* Fill one level (0 = the PDE cache) and count it. Without an observer nothing else wants the
+ * fill's details, so they stay in registers. */
+HOT static bool fill_level(Mmu *m, Tlb *t, int level, const TlbEntry *tr, uint32_t la) {
+    if (m->obs) return fill_observed(m, t, level, tr, la);
+    TlbFill f;
+    if (!tlb_fill(t, tr, la, &f, NULL)) return false;
+    count_fill(m, level, f.evicted);
     return true;
 }
 
@@ -366,7 +400,7 @@ static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
         m->st.rewalk_rights++;
         return false;
     }
-    if (a->kind == ACC_WRITE && !e->dirty) {
+    if (a->kind == ACC_WRITE && !(e->flags & TLBE_DIRTY)) {
         m->st.rewalk_dirty++;
         return false;
     }
@@ -376,20 +410,18 @@ static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
 /* Remember the L1 entry this access used (after an L1 hit or an L1 fill). tr is the page-level
  * translation (tlb_translation form: frame = the whole page's base). */
 static void set_memo(Mmu *m, uint8_t kind, const TlbEntry *tr, uint32_t la) {
-    L1Memo *mm = &m->memo[m->memo_of[kind]];
-    mm->allow = m->env.allow[rights_index(tr->rights)] & (tr->dirty ? 7u : ~(1u << ACC_WRITE));
+    L1Memo *mm = m->path[kind].memo;
+    mm->allow = m->env.allow[rights_index(tr->rights)] &
+                ((tr->flags & TLBE_DIRTY) ? 7u : ~(1u << ACC_WRITE));
     mm->vpn = la >> 12;
     mm->page_shift = tr->page_shift;
     mm->page = (tr->frame + (la & ((UINT32_C(1) << tr->page_shift) - 1))) & ~UINT64_C(0xFFF);
-    mm->hit_stat = tlb_stat_base[0][0] + (tr->page_shift > 12 ? COL_HIT_LARGE : COL_HIT_4K) * sizeof(uint64_t);
+    mm->hit_col = tr->page_shift > 12 ? COL_HIT_LARGE : COL_HIT_4K;
 }
 
-/* Look a level up. 1: hit used; 0: miss; -1: unusable hit (page dropped from every level). */
-static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
-    m->st.cycles += level == 1 ? m->cfg.lat_l1 : m->cfg.lat_l2;
-    TlbSlot slot;
-    const TlbEntry *e = tlb_lookup(t, a->la, m->env.large_shift, &slot);
-    if (!e) return 0;
+/* A hit in level: use it if A.8.5 allows (see lookup). */
+static int use_hit(Mmu *m, Tlb *t, const Access *a, int level, const TlbEntry *e, TlbSlot slot,
+                   Result *r) {
     if (!hit_usable(m, e, a)) {
         drop_page(m, a->la);
         return -1;
@@ -408,12 +440,21 @@ static int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
     return 1;
 }
 
+/* Look a level up. 1: hit used; 0: miss; -1: unusable hit (page dropped from every level).
+ * The miss path is the walk-heavy common case: a few instructions around tlb_lookup. */
+static inline int lookup(Mmu *m, Tlb *t, const Access *a, int level, Result *r) {
+    m->st.cycles += level == 1 ? m->cfg.lat_l1 : m->cfg.lat_l2;
+    TlbSlot slot;
+    const TlbEntry *e = tlb_lookup(t, a->la, m->env.large_shift, &slot);
+    return e ? use_hit(m, t, a, level, e, slot, r) : 0;
+}
+
 static void count_misses(Mmu *m, int col) {
     if (m->l1_missed) count_tlb(m, 1, m->acc.kind, col);
     if (m->l2_missed) count_tlb(m, 2, m->acc.kind, col);
 }
 
-static int finish_fault(Mmu *m, Result *r) {
+COLD static int finish_fault(Mmu *m, Result *r) {
     const Walk *w = &m->walk;
     *r = (Result){.vector = VEC_PF, .source = SRC_WALK, .error_code = w->error_code, .cr2 = w->la};
     m->regs.cr2 = w->la;
@@ -431,7 +472,8 @@ static int finish_fault(Mmu *m, Result *r) {
 static int finish_walk(Mmu *m, Result *r) {
     const Walk *w = &m->walk;
     TlbEntry tr = {.frame = w->frame, .page_shift = w->page_shift, .rights = w->rights,
-                   .dirty = w->dirty, .global = w->global};
+                   .flags = (uint8_t)((w->dirty ? TLBE_DIRTY : 0) |
+                                      (w->global ? TLBE_GLOBAL : 0))};
     Tlb *l1 = l1_for(m, m->acc.kind);
     if (m->l2) fill_level(m, m->l2, 2, &tr, w->la);
     if (l1 && fill_level(m, l1, 1, &tr, w->la)) set_memo(m, m->acc.kind, &tr, w->la);
@@ -466,7 +508,7 @@ static WalkStatus settle(Mmu *m, WalkStatus s) {
 /* Start the walk for m->acc, at a PDE-cache entry when there is one. */
 static WalkStatus start_walk(Mmu *m) {
     const Access *a = &m->acc;
-    ++*stat_at(m, walk_stat[a->kind]);
+    ++*m->path[a->kind].walk;
     m->ad_next = 0;
     TlbSlot slot;
     const TlbEntry *pde = m->pdec ? tlb_lookup(m->pdec, a->la, m->env.large_shift, &slot) : NULL;
@@ -520,12 +562,13 @@ static int next_step(Mmu *m, WalkStatus s, Result *r, MemReq *req) {
  * walk (m->acc and the miss flags are set up for it). */
 static bool try_tlbs(Mmu *m, const Access *a, Result *r) {
     MM_ASSERT(m->phase == PH_IDLE && a->kind < ACC_KINDS);
-    ++*stat_at(m, acc_stat[a->kind]);
+    const KindPath *kp = &m->path[a->kind];
+    ++*kp->acc;
     /* The memo first: it is always empty while paging is off (a PG change refreshes the
      * environment, and nothing fills without paging). */
-    L1Memo *mm = &m->memo[m->memo_of[a->kind]];
+    L1Memo *mm = kp->memo;
     if (a->la >> 12 == mm->vpn && (mm->allow >> a->kind & 1) && !a->implicit) {
-        ++*stat_at(m, mm->hit_stat + a->kind * (tlb_stat_base[0][1] - tlb_stat_base[0][0]));
+        ++kp->tlb[0][mm->hit_col];
         m->st.cycles += m->cfg.lat_l1;
         *r = (Result){.source = SRC_L1, .page_shift = mm->page_shift, .cr2 = m->regs.cr2,
                       .paddr = mm->page | (a->la & 0xFFF)};
@@ -539,7 +582,7 @@ static bool try_tlbs(Mmu *m, const Access *a, Result *r) {
     mm->vpn = MEMO_NONE; /* whatever happens next touches this L1 array */
     m->acc = *a;
     m->l1_missed = m->l2_missed = false;
-    Tlb *l1 = l1_for(m, a->kind);
+    Tlb *l1 = kp->l1;
     int hit = 0;
     if (l1) {
         hit = lookup(m, l1, a, 1, r);
@@ -571,11 +614,9 @@ static inline uint64_t read_entry(const Physmem *pm, uint64_t addr, uint8_t size
 }
 
 /* The same steps as mmu_begin/mmu_resume, with the memory operations done here. */
-int mmu_access(Mmu *m, const Access *a, Result *r) {
-    if (try_tlbs(m, a, r)) return r->vector;
-    WalkStatus s = start_walk(m);
-    while (s == WALK_READ) s = walk_read_done(m, read_entry(m->pm, m->walk.read_addr, m->walk.read_size));
-    while (s == WALK_DONE && m->ad_next < m->walk.n_ad) {
+/* mmu_access's accessed/dirty write-backs: out of line, since a warm process rarely has any. */
+COLD static void write_backs(Mmu *m) {
+    while (m->ad_next < m->walk.n_ad) {
         const WalkAdWrite *ad = &m->walk.ad[m->ad_next];
         uint64_t v = read_entry(m->pm, ad->addr, ad->size);
         /* The entry was read as present, so its frame exists and this cannot allocate. */
@@ -584,6 +625,13 @@ int mmu_access(Mmu *m, const Access *a, Result *r) {
         MM_ASSERT(ok);
         ad_done(m, v);
     }
+}
+
+int mmu_access(Mmu *m, const Access *a, Result *r) {
+    if (try_tlbs(m, a, r)) return r->vector;
+    WalkStatus s = start_walk(m);
+    while (s == WALK_READ) s = walk_read_done(m, read_entry(m->pm, m->walk.read_addr, m->walk.read_size));
+    if (s == WALK_DONE && m->walk.n_ad) write_backs(m);
     end_walk(m, s, r);
     return r->vector;
 }

@@ -1,4 +1,15 @@
-/* repl.c - replacement state for one SETS x WAYS array (see repl.h for the exact rules). */
+/* repl.c - replacement policies (see repl.h for the exact rules).
+ *
+ * Per-set state, in memory the array owns:
+ *   LRU, FIFO  uint16_t node[ways + 1][2] (next, prev): a circular doubly linked list of the
+ *              ways through a sentinel node (index ways), most recent first. Moving a way to
+ *              the front and reading the back are a few loads and stores, with no branch and
+ *              no loop, whatever the number of ways.
+ *   PLRU       one uint64_t of tree bits.
+ *   RANDOM     nothing; the generator is per array, in the Repl.
+ * The policy is a field of the Repl; after link-time inlining the switches below are one
+ * well-predicted branch per call.
+ */
 #include "mmusim/repl.h"
 
 #include <stdlib.h>
@@ -6,17 +17,17 @@
 
 #include "mmusim/mm_assert.h"
 
+enum { NEXT, PREV };
+typedef uint16_t Node[2]; /* LRU, FIFO: one way of the recency list */
+
 struct Repl {
     ReplPolicy policy;
-    uint32_t sets, ways;
-    uint64_t clock;   /* FIFO stamp source */
+    uint32_t ways;
+    size_t state_size;
     uint64_t rng;     /* RANDOM state, never 0 */
-    uint64_t *stamp;  /* FIFO: fill time per way; sets*ways */
-    uint16_t *rank;   /* LRU: recency rank per way, 0 = most recent; a permutation per set */
-    uint16_t *order;  /* LRU: the inverse permutation, way by rank, so the victim is O(1) */
-    uint64_t *tree;   /* PLRU: one bit vector per set (ways-1 bits) */
     uint64_t path_mask[64], path_bits[64]; /* PLRU: the nodes on way w's path and their new
                                               values after a touch of w */
+    uint8_t victim_of[128]; /* PLRU with at most 8 ways: the descent's answer per tree state */
 };
 
 static const char *const names[REPL_POLICIES] = {"lru", "plru", "fifo", "random"};
@@ -58,58 +69,12 @@ static void plru_paths(Repl *r) {
     }
 }
 
-Repl *repl_new(ReplPolicy p, uint32_t sets, uint32_t ways, uint64_t seed) {
-    if (repl_check(p, ways) || sets == 0) return NULL;
-    Repl *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
-    *r = (Repl){.policy = p, .sets = sets, .ways = ways, .rng = seed ? seed : 0x9E3779B97F4A7C15u};
-    bool ok = true;
-    if (p == REPL_FIFO) ok = (r->stamp = calloc((size_t)sets * ways, sizeof *r->stamp)) != NULL;
-    if (p == REPL_LRU) {
-        r->rank = malloc((size_t)sets * ways * sizeof *r->rank);
-        r->order = malloc((size_t)sets * ways * sizeof *r->order);
-        if ((ok = r->rank && r->order))
-            for (size_t i = 0; i < (size_t)sets * ways; i++)
-                r->rank[i] = r->order[i] = (uint16_t)(i % ways);
-    }
-    if (p == REPL_PLRU && (ok = (r->tree = calloc(sets, sizeof *r->tree)) != NULL)) plru_paths(r);
-    if (!ok) {
-        repl_free(r);
-        return NULL;
-    }
-    return r;
-}
-
-void repl_free(Repl *r) {
-    if (!r) return;
-    free(r->stamp);
-    free(r->rank);
-    free(r->order);
-    free(r->tree);
-    free(r);
-}
-
-/* Make way the most recent: every way more recent than it ages by one. The ranks stay a
- * permutation, so their order is exactly the order of last touches and fills. */
-static void lru_use(Repl *r, uint32_t set, uint32_t way) {
-    uint16_t *rk = &r->rank[(size_t)set * r->ways], old = rk[way];
-    for (uint32_t w = 0; w < r->ways; w++) rk[w] = (uint16_t)(rk[w] + (rk[w] < old));
-    rk[way] = 0;
-    uint16_t *ord = &r->order[(size_t)set * r->ways];
-    for (uint32_t i = old; i > 0; i--) ord[i] = ord[i - 1];
-    ord[0] = (uint16_t)way;
-}
-
-static void plru_mark(Repl *r, uint32_t set, uint32_t way) {
-    r->tree[set] = (r->tree[set] & ~r->path_mask[way]) | r->path_bits[way];
-}
-
-/* Branch-free descent: the tree bits are as good as random in a replay, so an `if` per level
- * would be mispredicted half the time. */
-static uint32_t plru_victim(const Repl *r, uint32_t set) {
-    uint64_t bits = r->tree[set];
+/* The victim search: from the root, follow each node's bit (0 left, 1 right) to a leaf.
+ * Branch-free: the tree bits are as good as random in a replay, so an `if` per level would be
+ * mispredicted half the time. Trees of up to 8 ways have it tabulated (victim_of). */
+static uint32_t plru_descend(uint32_t ways, uint64_t bits) {
     uint32_t node = 0, lo = 0;
-    for (uint32_t span = r->ways >> 1; span; span >>= 1) {
+    for (uint32_t span = ways >> 1; span; span >>= 1) {
         uint32_t right = (uint32_t)(bits >> node) & 1;
         lo += span & (0u - right);
         node = 2 * node + 1 + right;
@@ -117,15 +82,72 @@ static uint32_t plru_victim(const Repl *r, uint32_t set) {
     return lo;
 }
 
-void repl_touch(Repl *r, uint32_t set, uint32_t way) {
-    if (r->policy == REPL_LRU) lru_use(r, set, way);
-    else if (r->policy == REPL_PLRU) plru_mark(r, set, way);
+Repl *repl_new(ReplPolicy p, uint32_t ways, uint64_t seed) {
+    if (repl_check(p, ways)) return NULL;
+    Repl *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    *r = (Repl){.policy = p, .ways = ways, .rng = seed ? seed : 0x9E3779B97F4A7C15u};
+    if (p == REPL_LRU || p == REPL_FIFO)
+        r->state_size = ((ways + 1) * sizeof(Node) + 7) & ~(size_t)7;
+    if (p == REPL_PLRU) {
+        r->state_size = sizeof(uint64_t);
+        plru_paths(r);
+        for (uint32_t bits = 0; ways <= 8 && bits < (UINT32_C(1) << (ways - 1)); bits++)
+            r->victim_of[bits] = (uint8_t)plru_descend(ways, bits);
+    }
+    return r;
 }
 
-void repl_fill(Repl *r, uint32_t set, uint32_t way) {
-    if (r->policy == REPL_LRU) lru_use(r, set, way);
-    else if (r->policy == REPL_PLRU) plru_mark(r, set, way);
-    else if (r->policy == REPL_FIFO) r->stamp[(size_t)set * r->ways + way] = ++r->clock;
+void repl_free(Repl *r) { free(r); }
+
+size_t repl_state_size(const Repl *r) { return r->state_size; }
+
+/* The recency list (see the top of this file): node `ways` is the sentinel, so its next is the
+ * front (most recent) and its prev the back (the victim).
+ * Reset order 0, 1, ..., ways-1 from the front: way ways-1 is the first victim. (It is never
+ * asked for before every way has been filled, which fixes the order anyway.) */
+static void list_init(Node *node, uint32_t ways) {
+    for (uint32_t i = 0; i <= ways; i++) {
+        node[i][NEXT] = (uint16_t)(i == ways ? 0 : i + 1);
+        node[i][PREV] = (uint16_t)(i == 0 ? ways : i - 1);
+    }
+}
+
+/* Unlink way and insert it after the sentinel. Also right when way is the front already. */
+static inline void list_to_front(Node *node, uint32_t ways, uint32_t way) {
+    uint16_t n = node[way][NEXT], p = node[way][PREV];
+    node[p][NEXT] = n;
+    node[n][PREV] = p;
+    uint16_t front = node[ways][NEXT];
+    node[way][NEXT] = front;
+    node[way][PREV] = (uint16_t)ways;
+    node[front][PREV] = (uint16_t)way;
+    node[ways][NEXT] = (uint16_t)way;
+}
+
+void repl_state_init(const Repl *r, void *state) {
+    if (r->policy == REPL_LRU || r->policy == REPL_FIFO) list_init(state, r->ways);
+    else if (r->policy == REPL_PLRU) *(uint64_t *)state = 0;
+}
+
+static inline void plru_mark(const Repl *r, void *state, uint32_t way) {
+    uint64_t *tree = state;
+    *tree = (*tree & ~r->path_mask[way]) | r->path_bits[way];
+}
+
+/* Only path bits are ever set, so a tree of at most 8 ways has bits < 128. */
+static inline uint32_t plru_victim(const Repl *r, uint64_t bits) {
+    return r->ways <= 8 ? r->victim_of[bits] : plru_descend(r->ways, bits);
+}
+
+void repl_touch(const Repl *r, void *state, uint32_t way) {
+    if (r->policy == REPL_PLRU) plru_mark(r, state, way);
+    else if (r->policy == REPL_LRU) list_to_front(state, r->ways, way);
+}
+
+void repl_fill(const Repl *r, void *state, uint32_t way) {
+    if (r->policy == REPL_PLRU) plru_mark(r, state, way);
+    else if (r->policy != REPL_RANDOM) list_to_front(state, r->ways, way);
 }
 
 /* xorshift64* (Vigna): small, fast, and the same sequence on every platform. */
@@ -136,24 +158,11 @@ static uint64_t rng_next(Repl *r) {
     return r->rng * UINT64_C(0x2545F4914F6CDD1D);
 }
 
-static uint32_t oldest_fill(const Repl *r, uint32_t set) {
-    const uint64_t *s = &r->stamp[(size_t)set * r->ways];
-    uint32_t v = 0;
-    for (uint32_t w = 1; w < r->ways; w++)
-        if (s[w] < s[v]) v = w;
-    return v;
-}
-
-static uint32_t least_recent(const Repl *r, uint32_t set) {
-    return r->order[(size_t)set * r->ways + r->ways - 1];
-}
-
-uint32_t repl_victim(Repl *r, uint32_t set) {
-    MM_ASSERT(set < r->sets);
+uint32_t repl_victim(Repl *r, const void *state) {
     switch (r->policy) {
-    case REPL_LRU: return least_recent(r, set);
-    case REPL_FIFO: return oldest_fill(r, set);
-    case REPL_PLRU: return plru_victim(r, set);
+    case REPL_PLRU: return plru_victim(r, *(const uint64_t *)state);
+    case REPL_LRU:
+    case REPL_FIFO: return ((const Node *)state)[r->ways][PREV];
     case REPL_RANDOM: return (uint32_t)(rng_next(r) % r->ways);
     }
     MM_ASSERT(0);

@@ -1,8 +1,9 @@
 /* tlb.c - one TLB level: a 4 KiB array, a large-page array, or an unbounded store (tlb.h).
  *
- * Arrays keep a key per way, (vpn << 1) | 1 when valid and 0 when not, next to the entries so a
- * lookup compares a few packed words. The unbounded store is an open-addressing hash table on
- * (shift, vpn) with linear probing and backward-shift deletion, so it has no tombstones.
+ * An array keeps each set in one record: keys, valid count, replacement state and entries (see
+ * Array), so a lookup compares a few packed words. The unbounded store is an open-addressing
+ * hash table on (shift, vpn) with linear probing and backward-shift deletion, so it has no
+ * tombstones.
  */
 #include "mmusim/tlb.h"
 
@@ -13,14 +14,38 @@
 
 _Static_assert(sizeof(TlbEntry) == 16, "TlbEntry packs into 16 bytes");
 
+/* A walk-heavy replay calls tlb_lookup, tlb_touch and tlb_fill five times per access. With
+ * link-time optimisation they are inlined into the MMU's access path (HOT: the compiler's own
+ * heuristics keep them out of line, and the calls and spills around them were a tenth of such
+ * an access's instructions); the unbounded store's paths stay out of line (COLD), so that the
+ * inlined code is only the arrays'. */
+#include "hotcold.h"
+
+/* A set-associative array. Each set is one record, so that a lookup and the fill after it
+ * touch the same few cache lines and find everything from one base address:
+ *   uint32_t key[slots]   (vpn << 1) | 1 when valid, 0 when not; slots = ways rounded up to a
+ *                         multiple of 4, the padding always 0, so a lookup compares four keys
+ *                         per loop step and never matches the padding
+ *   uint32_t used         valid ways: a full set goes straight to the policy
+ *   policy state          repl_state_size() bytes at repl_at (8-aligned)
+ *   TlbEntry e[ways]      at entries_at (16-aligned), read on a hit, written on a fill
+ * Records are padded to a power of two up to 64 bytes, then to a multiple of 64, and the block
+ * is 64-byte aligned, so the keys of a set of up to 12 ways share one cache line and no entry
+ * straddles two. */
 typedef struct {
-    uint32_t sets, ways;
-    uint32_t *key;    /* sets*ways */
-    TlbEntry *e;      /* sets*ways */
-    uint16_t *used;   /* valid ways per set: a full set goes straight to the policy */
+    uint32_t set_mask; /* sets - 1 */
+    uint32_t ways, slots;
+    uint32_t stride;     /* bytes per set record */
+    uint32_t repl_at;    /* offset of the policy state in a record */
+    uint32_t entries_at; /* offset of the entries in a record */
+    unsigned char *rec;
     Repl *repl;
-    uint32_t frags;   /* valid 4 KiB fragments of large pages (small array only) */
     uint64_t valid;
+    /* An upper bound on the valid 4 KiB fragments of large pages (small array only), so that
+     * INVLPG skips its scan for them when there are none. An eviction leaves it alone (that
+     * would load every victim entry on the walk path); the scans recount it exactly. */
+    uint32_t frags;
+    uint32_t sets;
 } Array;
 
 typedef struct {
@@ -61,66 +86,68 @@ const char *tlb_config_check(const TlbConfig *c) {
 static bool array_init(Array *a, TlbGeom g, ReplPolicy p, uint64_t seed) {
     memset(a, 0, sizeof *a);
     if (!geom_present(g)) return true;
-    size_t n = (size_t)g.sets * g.ways;
-    a->sets = g.sets, a->ways = g.ways;
-    a->key = calloc(n, sizeof *a->key);
-    a->e = calloc(n, sizeof *a->e);
-    a->used = calloc(g.sets, sizeof *a->used);
-    a->repl = repl_new(p, g.sets, g.ways, seed);
-    return a->key && a->e && a->used && a->repl;
+    if (!(a->repl = repl_new(p, g.ways, seed))) return false;
+    a->sets = g.sets, a->set_mask = g.sets - 1, a->ways = g.ways;
+    a->slots = (g.ways + 3) & ~UINT32_C(3);
+    size_t repl_at = ((a->slots + 1) * sizeof(uint32_t) + 7) & ~(size_t)7;
+    size_t entries_at = (repl_at + repl_state_size(a->repl) + 15) & ~(size_t)15;
+    size_t stride = entries_at + g.ways * sizeof(TlbEntry), pad = 16;
+    while (pad < stride && pad < 64) pad *= 2;
+    stride = pad < 64 ? pad : (stride + 63) & ~(size_t)63;
+    /* at most 1024 ways: a few KiB per record */
+    a->repl_at = (uint32_t)repl_at, a->entries_at = (uint32_t)entries_at;
+    a->stride = (uint32_t)stride;
+    size_t bytes = (size_t)g.sets * stride;
+    if (!(a->rec = aligned_alloc(64, (bytes + 63) & ~(size_t)63))) return false;
+    memset(a->rec, 0, bytes);
+    for (uint32_t set = 0; set < g.sets; set++)
+        repl_state_init(a->repl, a->rec + (size_t)set * stride + repl_at);
+    return true;
 }
 
 static void array_free(Array *a) {
-    free(a->used);
-    free(a->key);
-    free(a->e);
+    free(a->rec);
     repl_free(a->repl);
+}
+
+/* A set's record and its parts (see Array). */
+static inline unsigned char *set_rec(const Array *a, uint32_t set) {
+    return a->rec + (size_t)set * a->stride;
+}
+static inline uint32_t *rec_keys(unsigned char *rec) { return (uint32_t *)rec; }
+static inline void *rec_repl(const Array *a, unsigned char *rec) { return rec + a->repl_at; }
+static inline TlbEntry *rec_entries(const Array *a, unsigned char *rec) {
+    return (TlbEntry *)(rec + a->entries_at);
 }
 
 static inline uint32_t array_key(uint32_t vpn) { return vpn << 1 | 1; }
 
+/* The way holding vpn in its set, or -1. Four keys per step (see Array): a miss in a 12-way
+ * set costs three loop steps, not twelve. A hit on a way the branch predictor cannot guess
+ * costs a misprediction (the PDE cache of the walk-heavy benchmark: a tenth of its time);
+ * portable branch-free selections among the four keys were tried and cost as much again in
+ * instructions, and slowed the hit-dominated stream. */
 static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
-    *set = vpn & (a->sets - 1);
-    const uint32_t *k = &a->key[(size_t)*set * a->ways], want = array_key(vpn);
-    for (uint32_t w = 0; w < a->ways; w++)
-        if (k[w] == want) return (int)w;
+    *set = vpn & a->set_mask;
+    const uint32_t *k = rec_keys(set_rec(a, *set)), *end = k + a->slots, want = array_key(vpn);
+    for (const uint32_t *p = k; p < end; p += 4) {
+        if (p[0] == want) return (int)(p - k);
+        if (p[1] == want) return (int)(p - k) + 1;
+        if (p[2] == want) return (int)(p - k) + 2;
+        if (p[3] == want) return (int)(p - k) + 3;
+    }
     return -1;
 }
 
-static void array_drop(Array *a, uint32_t set, uint32_t way) {
-    size_t i = (size_t)set * a->ways + way;
-    a->frags -= a->e[i].shift < a->e[i].page_shift;
-    a->key[i] = 0;
-    a->used[set]--;
-    a->valid--;
-}
+static inline bool is_fragment(const TlbEntry *e) { return e->shift < e->page_shift; }
 
-/* The caller guarantees the page is not cached here (tlb_fill's contract), so a fill takes the
- * lowest invalid way, or, when the set is full, the policy's victim. Returns the way's entry
- * for the caller to write; fragment says whether it will hold a piece of a large page. */
-static TlbEntry *array_fill(Array *a, uint8_t which, uint32_t vpn, bool fragment, TlbFill *f,
-                            TlbEntry *victim) {
-    uint32_t set = vpn & (a->sets - 1), way = 0;
-    uint32_t *k = &a->key[(size_t)set * a->ways];
-#ifndef NDEBUG
-    uint32_t ignored;
-    MM_ASSERT(array_find(a, vpn, &ignored) < 0);
-#endif
-    if (a->used[set] < a->ways) {
-        while (k[way]) way++;
-    } else {
-        way = repl_victim(a->repl, set);
-        f->evicted = true;
-        if (victim) *victim = a->e[(size_t)set * a->ways + way];
-        array_drop(a, set, way);
-    }
-    k[way] = array_key(vpn);
-    a->used[set]++;
-    a->valid++;
-    a->frags += fragment;
-    repl_fill(a->repl, set, way);
-    f->slot = (TlbSlot){.array = which, .set = set, .way = way};
-    return &a->e[(size_t)set * a->ways + way];
+static void array_drop(Array *a, uint32_t set, uint32_t way) {
+    unsigned char *rec = set_rec(a, set);
+    uint32_t *k = rec_keys(rec);
+    a->frags -= is_fragment(&rec_entries(a, rec)[way]);
+    k[way] = 0;
+    k[a->slots]--; /* used */
+    a->valid--;
 }
 
 static uint32_t array_drop_vpn(Array *a, uint32_t vpn) {
@@ -131,23 +158,39 @@ static uint32_t array_drop_vpn(Array *a, uint32_t vpn) {
     return 1;
 }
 
-/* Every fragment of the large page number lvpn (page size 1 << shift). */
+/* Every fragment of the large page number lvpn (page size 1 << shift); recounts frags. */
 static uint32_t array_drop_fragments(Array *a, uint32_t lvpn, uint8_t shift) {
-    uint32_t n = 0;
-    for (size_t i = 0; a->frags && i < (size_t)a->sets * a->ways; i++) {
-        const TlbEntry *e = &a->e[i];
-        if (a->key[i] && e->page_shift == shift && e->shift < shift &&
-            e->vpn >> (shift - e->shift) == lvpn)
-            array_drop(a, (uint32_t)(i / a->ways), (uint32_t)(i % a->ways)), n++;
+    uint32_t n = 0, left = 0;
+    for (uint32_t set = 0; a->frags && set < a->sets; set++) {
+        unsigned char *rec = set_rec(a, set);
+        const uint32_t *k = rec_keys(rec);
+        const TlbEntry *e = rec_entries(a, rec);
+        for (uint32_t w = 0; w < a->ways; w++) {
+            if (!k[w] || !is_fragment(&e[w])) continue;
+            if (e[w].page_shift == shift && e[w].vpn >> (shift - e[w].shift) == lvpn)
+                array_drop(a, set, w), n++;
+            else
+                left++;
+        }
     }
+    a->frags = left;
     return n;
 }
 
+/* Drop every entry, or every non-global one; recounts frags. */
 static uint32_t array_flush(Array *a, bool keep_global) {
-    uint32_t n = 0;
-    for (size_t i = 0; a->valid && i < (size_t)a->sets * a->ways; i++)
-        if (a->key[i] && !(keep_global && a->e[i].global))
-            array_drop(a, (uint32_t)(i / a->ways), (uint32_t)(i % a->ways)), n++;
+    uint32_t n = 0, left = 0;
+    for (uint32_t set = 0; a->valid && set < a->sets; set++) {
+        unsigned char *rec = set_rec(a, set);
+        const uint32_t *k = rec_keys(rec);
+        const TlbEntry *e = rec_entries(a, rec);
+        for (uint32_t w = 0; w < a->ways; w++) {
+            if (!k[w]) continue;
+            if (!(keep_global && (e[w].flags & TLBE_GLOBAL))) array_drop(a, set, w), n++;
+            else left += is_fragment(&e[w]);
+        }
+    }
+    a->frags = left;
     return n;
 }
 
@@ -226,7 +269,7 @@ static uint32_t store_drop(Store *s, uint8_t shift, uint32_t vpn) {
 static uint32_t store_flush(Store *s, bool keep_global) {
     uint32_t n = 0;
     for (size_t i = 0; s->count && i < s->cap;) {
-        if (s->key[i] && !(keep_global && s->e[i].global)) store_delete(s, i), n++;
+        if (s->key[i] && !(keep_global && (s->e[i].flags & TLBE_GLOBAL))) store_delete(s, i), n++;
         else i++;
     }
     return n;
@@ -265,57 +308,98 @@ static inline const TlbEntry *array_lookup(const Array *a, uint8_t which, uint32
     int w = array_find(a, vpn, &set);
     if (w < 0) return NULL;
     *slot = (TlbSlot){.array = which, .set = set, .way = (uint32_t)w};
-    return &a->e[(size_t)set * a->ways + (uint32_t)w];
+    return &rec_entries(a, set_rec(a, set))[w];
 }
 
-const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSlot *slot) {
+COLD static const TlbEntry *store_lookup(const Store *s, uint32_t la, uint8_t large_shift,
+                                         TlbSlot *slot) {
+    size_t i = store_find(s, store_key(12, la >> 12));
+    if (i == SIZE_MAX) i = store_find(s, store_key(large_shift, la >> large_shift));
+    if (i == SIZE_MAX) return NULL;
+    *slot = (TlbSlot){.array = TLB_UNBOUNDED, .set = (uint32_t)i};
+    return &s->e[i];
+}
+
+HOT const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSlot *slot) {
     const Array *s = &t->arr[TLB_SMALL], *l = &t->arr[TLB_LARGE];
     const TlbEntry *e = NULL;
     if (s->valid) e = array_lookup(s, TLB_SMALL, la >> 12, slot);
     if (!e && l->valid) e = array_lookup(l, TLB_LARGE, la >> large_shift, slot);
     if (e || !t->unbounded) return e;
-    size_t i = store_find(&t->store, store_key(12, la >> 12));
-    if (i == SIZE_MAX) i = store_find(&t->store, store_key(large_shift, la >> large_shift));
-    if (i == SIZE_MAX) return NULL;
-    *slot = (TlbSlot){.array = TLB_UNBOUNDED, .set = (uint32_t)i};
-    return &t->store.e[i];
+    return store_lookup(&t->store, la, large_shift, slot);
 }
 
-void tlb_touch(Tlb *t, TlbSlot slot) {
-    if (slot.array != TLB_UNBOUNDED) repl_touch(t->arr[slot.array].repl, slot.set, slot.way);
+HOT void tlb_touch(Tlb *t, TlbSlot slot) {
+    if (slot.array == TLB_UNBOUNDED) return;
+    const Array *a = &t->arr[slot.array];
+    repl_touch(a->repl, rec_repl(a, set_rec(a, slot.set)), slot.way);
 }
 
-/* Entries are written field by field: a wholesale copy of a TlbEntry the caller has just built
- * field by field would read the parts back before the stores retire (a store-forwarding stall
- * that cost a third of a walk-heavy replay). */
-bool tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbFill *f, TlbEntry *victim) {
-    uint8_t which = tr->page_shift > 12 ? TLB_LARGE : TLB_SMALL;
+/* Write a fill's entry: the translation tr of the page holding la, cached as an entry of
+ * 1 << shift bytes (shift < tr->page_shift: the 4 KiB fragment of a large page that la is in).
+ * tr is read field by field and the entry assembled before it is stored: a wholesale copy of
+ * a TlbEntry the caller has just built field by field would read the parts back before the
+ * stores retire (a store-forwarding stall that cost a third of a walk-heavy replay). */
+static inline void write_entry(TlbEntry *d, const TlbEntry *tr, uint32_t la, uint8_t shift) {
+    uint8_t page_shift = tr->page_shift;
     uint64_t frame = tr->frame;
-    if (!t->unbounded && which == TLB_LARGE && !t->arr[TLB_LARGE].sets) {
-        /* No large array: keep the 4 KiB fragment that was accessed. */
-        which = TLB_SMALL;
-        frame += (la & ((UINT32_C(1) << tr->page_shift) - 1)) & ~UINT32_C(0xFFF);
+    if (shift < page_shift) frame += (la & ((UINT32_C(1) << page_shift) - 1)) & ~UINT32_C(0xFFF);
+    *d = (TlbEntry){.frame = frame, .vpn = la >> shift, .shift = shift, .page_shift = page_shift,
+                    .rights = tr->rights, .flags = tr->flags};
+}
+
+/* tlb_fill into array `which`, in entries of 1 << shift bytes. The caller guarantees the page
+ * is not cached here (tlb_fill's contract), so the fill takes the lowest invalid way, or, when
+ * the set is full, the policy's victim. */
+static inline bool array_fill(Tlb *t, uint8_t which, uint8_t shift, const TlbEntry *tr,
+                              uint32_t la, TlbFill *f, TlbEntry *victim) {
+    Array *a = &t->arr[which];
+    if (!a->sets) {
+        *f = (TlbFill){.slot = {.array = which}};
+        return false;
     }
-    uint8_t shift = which == TLB_SMALL ? 12 : tr->page_shift;
-    uint32_t vpn = la >> shift;
-    f->stored = f->evicted = false;
-    f->slot = (TlbSlot){.array = t->unbounded ? TLB_UNBOUNDED : which};
-    TlbEntry *d;
-    if (t->unbounded) {
-        if (t->store.count * 2 >= t->store.cap && !store_grow(&t->store)) return false;
-        d = store_slot(&t->store, store_key(shift, vpn));
-    } else {
-        if (!t->arr[which].sets) return false;
-        d = array_fill(&t->arr[which], which, vpn, shift < tr->page_shift, f, victim);
+    uint32_t vpn = la >> shift, set = vpn & a->set_mask, way = 0;
+    unsigned char *rec = set_rec(a, set);
+    uint32_t *k = rec_keys(rec);
+    void *st = rec_repl(a, rec);
+    TlbEntry *e = rec_entries(a, rec);
+#ifndef NDEBUG
+    uint32_t ignored;
+    MM_ASSERT(array_find(a, vpn, &ignored) < 0);
+#endif
+    bool evicted = k[a->slots] == a->ways;
+    if (!evicted) {
+        while (k[way]) way++;
+        k[a->slots]++;
+        a->valid++;
+    } else { /* the victim's place: used and valid stay; frags stays an upper bound */
+        way = repl_victim(a->repl, st);
+        if (victim) *victim = e[way];
     }
-    d->frame = frame;
-    d->vpn = vpn;
-    d->shift = shift;
-    d->page_shift = tr->page_shift;
-    d->rights = tr->rights;
-    d->dirty = tr->dirty;
-    d->global = tr->global;
+    k[way] = array_key(vpn);
+    a->frags += shift < tr->page_shift;
+    repl_fill(a->repl, st, way);
+    write_entry(&e[way], tr, la, shift);
+    *f = (TlbFill){.stored = true, .evicted = evicted,
+                   .slot = {.array = which, .set = set, .way = way}};
+    return true;
+}
+
+/* tlb_fill for the unbounded store: every page size is kept as it is. */
+COLD static bool store_fill(Store *s, const TlbEntry *tr, uint32_t la, TlbFill *f) {
+    *f = (TlbFill){.slot = {.array = TLB_UNBOUNDED}};
+    if (s->count * 2 >= s->cap && !store_grow(s)) return false;
+    uint8_t shift = tr->page_shift;
+    write_entry(store_slot(s, store_key(shift, la >> shift)), tr, la, shift);
     return f->stored = true;
+}
+
+HOT bool tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbFill *f, TlbEntry *victim) {
+    if (t->unbounded) return store_fill(&t->store, tr, la, f);
+    /* Large pages go to the large array; without one, as 4 KiB fragments to the small one. */
+    bool large = tr->page_shift > 12 && t->arr[TLB_LARGE].sets;
+    return array_fill(t, large ? TLB_LARGE : TLB_SMALL, large ? tr->page_shift : 12, tr, la, f,
+                      victim);
 }
 
 TlbEntry tlb_translation(const TlbEntry *e) {

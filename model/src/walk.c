@@ -62,26 +62,27 @@ void walk_env_init(WalkEnv *env, const CpuRegs *r, const CpuProfile *p) {
     if (env->mode == PAGING_PAE) levels_pae(env, r, p);
     else levels_32(env, r, p);
     for (unsigned i = 0; i < 8; i++) {
-        Rights rt = {.rw = i & 1, .us = (i >> 1) & 1, .xd = (i >> 2) & 1};
         env->allow[i] = 0;
         for (int k = 0; k < ACC_KINDS; k++)
-            if (walk_rights_allow(env, (AccessKind)k, false, rt)) env->allow[i] |= (uint8_t)(1u << k);
+            if (walk_rights_allow(env, (AccessKind)k, false, (Rights)i))
+                env->allow[i] |= (uint8_t)(1u << k);
     }
 }
 
 /* A.4, one row per case. A supervisor access is one at CPL<3 or an implicit one. */
 bool walk_rights_allow(const WalkEnv *env, AccessKind kind, bool implicit, Rights r) {
+    bool rw = r & RIGHT_RW, us = r & RIGHT_US, xd = r & RIGHT_XD;
     if (env->cpl == 3 && !implicit) {
-        if (!r.us) return false;
-        if (kind == ACC_WRITE) return r.rw;
-        if (kind == ACC_FETCH) return !r.xd;
+        if (!us) return false;
+        if (kind == ACC_WRITE) return rw;
+        if (kind == ACC_FETCH) return !xd;
         return true;
     }
-    bool smap_blocks = r.us && env->smap && !(env->ac && !implicit);
+    bool smap_blocks = us && env->smap && !(env->ac && !implicit);
     switch (kind) {
-    case ACC_FETCH: return !r.xd && !(r.us && env->smep);
+    case ACC_FETCH: return !xd && !(us && env->smep);
     case ACC_READ: return !smap_blocks;
-    case ACC_WRITE: return (r.rw || !env->wp) && !smap_blocks;
+    case ACC_WRITE: return (rw || !env->wp) && !smap_blocks;
     }
     MM_ASSERT(0);
 }
@@ -115,7 +116,7 @@ static void start(Walk *w, uint32_t la, AccessKind kind, bool implicit) {
     w->implicit = implicit;
     w->lvl = 0;
     w->reads = 0;
-    w->rights = (Rights){.rw = 1, .us = 1, .xd = 0};
+    w->rights = RIGHT_RW | RIGHT_US;
     w->n_ad = 0;
     w->pde_cacheable = false;
     w->error_code = 0;
@@ -162,9 +163,10 @@ static WalkStatus finish(Walk *w, const WalkEnv *env, uint64_t leaf, bool large)
     w->paddr = w->frame | (w->la & ((UINT32_C(1) << w->page_shift) - 1));
     w->global = env->pge && (leaf & PTE_G);
     w->dirty = (leaf & PTE_D) || kind == ACC_WRITE;
+    uint64_t leaf_d = kind == ACC_WRITE ? ~leaf & PTE_D : 0;
+    if (!leaf_d && (w->entry[0] & w->entry[w->lvl] & PTE_A)) return WALK_DONE; /* no write-back */
     for (uint8_t i = 0; i <= w->lvl; i++) {
-        uint64_t set = (w->entry[i] & PTE_A) ? 0 : PTE_A;
-        if (i == w->lvl && kind == ACC_WRITE && !(leaf & PTE_D)) set |= PTE_D;
+        uint64_t set = (~w->entry[i] & PTE_A) | (i == w->lvl ? leaf_d : 0);
         if (set && w->entry_addr[i] != UINT64_MAX)
             w->ad[w->n_ad++] = (WalkAdWrite){w->entry_addr[i], set, env->level[i].entry_size};
     }
@@ -180,9 +182,9 @@ WalkStatus walk_feed(Walk *w, const WalkEnv *env, uint64_t entry) {
     bool large = w->lvl == 0 && l->large_ok && (entry & PTE_PS);
     uint64_t rsvd = large ? l->rsvd_large : w->lvl == 1 ? l->rsvd_leaf : l->rsvd_table;
     if (entry & rsvd) return fault(w, env, PFERR_P | PFERR_RSVD);
-    w->rights.rw &= (entry & PTE_RW) != 0;
-    w->rights.us &= (entry & PTE_US) != 0;
-    if (env->nx) w->rights.xd |= (entry & PTE_XD) != 0;
+    _Static_assert(PTE_RW >> 1 == RIGHT_RW && PTE_US >> 1 == RIGHT_US, "R/W, U/S: entry bits 2:1");
+    w->rights &= (Rights)((entry >> 1) & (RIGHT_RW | RIGHT_US)) | RIGHT_XD;
+    if (env->nx && (entry & PTE_XD)) w->rights |= RIGHT_XD;
     if (large || w->lvl == 1) return finish(w, env, entry, large);
     w->pde_cacheable = true;
     w->pde_table = entry & env->table_mask;

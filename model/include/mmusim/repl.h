@@ -1,23 +1,29 @@
 /* repl.h - replacement policies for set-associative arrays (DESIGN.md habit 6).
  *
- * The state is per set and is exactly what the modelled hardware keeps, so that the RTL twin
- * can be compared with it bit for bit. The array itself always fills an invalid way first
- * (lowest index); repl_victim() is asked only when every way of the set is valid.
+ * A Repl is one policy for one array geometry. The per-set state is exactly the information
+ * the modelled hardware keeps, so that the RTL twin can be compared with it; it lives in memory
+ * the array owns (tlb.c keeps it in each set's record, next to the keys, so a lookup and the
+ * fill after it touch one record): repl_state_size() bytes per set, set up by
+ * repl_state_init(). The array always fills an invalid way first (lowest index);
+ * repl_victim() is asked only when every way of the set is valid.
  *
- *  LRU     per-way recency ranks (0 = most recent); a touch or fill makes the way rank 0 and
- *          ages the ways that were more recent; the victim is the least recently touched or
- *          filled way.
+ *  LRU     a recency order per set (a doubly linked list of the ways, most recent first); a
+ *          touch or fill moves the way to the front; the victim is the way at the back, the
+ *          least recently touched or filled. O(1) for any number of ways.
+ *  FIFO    the same order, moved by fills only: hits change nothing; the victim is the oldest
+ *          fill.
  *  PLRU    tree pseudo-LRU, ways-1 bits per set in heap order (node n has children 2n+1, 2n+2).
  *          A bit of 0 sends the victim search left, 1 right. A touch or fill of way w sets every
  *          node on w's path to point away from w. All bits start at 0, so the first victim is
  *          way 0. Needs a power-of-two way count.
- *  FIFO    per-way fill stamps; hits change nothing; the victim is the oldest fill.
- *  RANDOM  xorshift64* seeded per array; the victim is next() % ways; hits change nothing.
+ *  RANDOM  xorshift64* seeded per array; the victim is next() % ways; hits change nothing. No
+ *          per-set state.
  */
 #ifndef MMUSIM_REPL_H
 #define MMUSIM_REPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum { REPL_LRU, REPL_PLRU, REPL_FIFO, REPL_RANDOM } ReplPolicy;
@@ -30,15 +36,21 @@ bool repl_policy_parse(const char *name, ReplPolicy *out);
 typedef struct Repl Repl;
 
 /* NULL when out of memory or when the geometry does not suit the policy (see repl_check). */
-Repl *repl_new(ReplPolicy p, uint32_t sets, uint32_t ways, uint64_t seed);
+Repl *repl_new(ReplPolicy p, uint32_t ways, uint64_t seed);
 void repl_free(Repl *r);
 
 /* NULL if (p, ways) is a valid combination, else a reason (at most 1024 ways; PLRU needs a
  * power of two <= 64). */
 const char *repl_check(ReplPolicy p, uint32_t ways);
 
-void repl_touch(Repl *r, uint32_t set, uint32_t way);
-void repl_fill(Repl *r, uint32_t set, uint32_t way);
-uint32_t repl_victim(Repl *r, uint32_t set);
+/* Bytes of state per set: a multiple of 8 (possibly 0); the state wants 8-byte alignment. */
+size_t repl_state_size(const Repl *r);
+/* Put one set's state in its reset value. */
+void repl_state_init(const Repl *r, void *state);
+
+/* A hit the array used, a fill of way, and the way a fill of a full set replaces. */
+void repl_touch(const Repl *r, void *state, uint32_t way);
+void repl_fill(const Repl *r, void *state, uint32_t way);
+uint32_t repl_victim(Repl *r, const void *state);
 
 #endif

@@ -43,8 +43,13 @@ typedef struct {
     uint8_t shift;       /* 12 for 4 KiB entries and fragments, 21/22 for large entries */
     uint8_t page_shift;  /* size of the translation (a fragment keeps the large size) */
     Rights rights;
-    bool dirty : 1, global : 1;
+    uint8_t flags;       /* TLBE_* (whole bytes, not bit-fields: a fill copies them as they are) */
 } TlbEntry;                /* 16 bytes: four to a cache line */
+
+enum {
+    TLBE_DIRTY = 1,  /* cached with D=1 (a write through an entry without it re-walks) */
+    TLBE_GLOBAL = 2, /* G=1 with CR4.PGE: survives MOV CR3 */
+};
 
 enum { TLB_SMALL = 0, TLB_LARGE = 1, TLB_UNBOUNDED = 2 };
 

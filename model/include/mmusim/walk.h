@@ -49,12 +49,12 @@ void walk_env_init(WalkEnv *env, const CpuRegs *regs, const CpuProfile *prof);
 /* Reserved bits of a present PAE PDPTE (A.2.2); a MOV that loads one gives #GP. */
 uint64_t walk_pdpte_reserved(const CpuProfile *prof);
 
-/* Effective rights of a translation: AND of R/W and U/S, OR of XD over the levels used. */
-typedef struct {
-    uint8_t rw : 1, us : 1, xd : 1;
-} Rights;
+/* Effective rights of a translation: AND of R/W and U/S, OR of XD over the levels used. A bit
+ * set, so that it is its own index into WalkEnv.allow (a TLB hit checks it in one load). */
+typedef uint8_t Rights;
+enum { RIGHT_RW = 1, RIGHT_US = 2, RIGHT_XD = 4 };
 
-static inline unsigned rights_index(Rights r) { return (unsigned)(r.rw | r.us << 1 | r.xd << 2); }
+static inline unsigned rights_index(Rights r) { return r & 7u; }
 
 /* A.4: is the access allowed with these rights under the current WP/SMEP/SMAP/AC/NX?
  * Used by the walker and by every TLB hit. */
