@@ -5,14 +5,17 @@
 /* One set of four ways: fill A..D into ways 0..3, hit way 0, then two replacements. Returns
  * the three victims asked for (after the hit, after the first refill, after the second). */
 static void sequence(ReplPolicy p, uint32_t v[3]) {
-    Repl *r = repl_new(p, 1, 4, 7);
-    for (uint32_t w = 0; w < 4; w++) repl_fill(r, 0, w);
-    repl_touch(r, 0, 0);
-    v[0] = repl_victim(r, 0);
-    repl_fill(r, 0, v[0]);
-    v[1] = repl_victim(r, 0);
-    repl_fill(r, 0, v[1]);
-    v[2] = repl_victim(r, 0);
+    Repl *r = repl_new(p, 4, 7);
+    uint64_t st[8];
+    CHECK(repl_state_size(r) <= sizeof st);
+    repl_state_init(r, st);
+    for (uint32_t w = 0; w < 4; w++) repl_fill(r, st, w);
+    repl_touch(r, st, 0);
+    v[0] = repl_victim(r, st);
+    repl_fill(r, st, v[0]);
+    v[1] = repl_victim(r, st);
+    repl_fill(r, st, v[1]);
+    v[2] = repl_victim(r, st);
     repl_free(r);
 }
 
@@ -36,13 +39,17 @@ static void test_plru(void) {
 }
 
 static void test_plru_first_victim_and_eight_ways(void) {
-    Repl *r = repl_new(REPL_PLRU, 2, 8, 0);
-    CHECK_EQ(repl_victim(r, 0), 0); /* all bits 0 */
-    repl_fill(r, 0, 0);             /* path of way 0 points right at every node */
-    CHECK_EQ(repl_victim(r, 0), 4);
-    repl_fill(r, 0, 4); /* root back to the left, the right subtree's node to the right */
-    CHECK_EQ(repl_victim(r, 0), 2);
-    CHECK_EQ(repl_victim(r, 1), 0); /* other sets untouched */
+    Repl *r = repl_new(REPL_PLRU, 8, 0);
+    uint64_t st[2];
+    CHECK_EQ(repl_state_size(r), sizeof st[0]);
+    repl_state_init(r, &st[0]);
+    repl_state_init(r, &st[1]);
+    CHECK_EQ(repl_victim(r, &st[0]), 0); /* all bits 0 */
+    repl_fill(r, &st[0], 0);             /* path of way 0 points right at every node */
+    CHECK_EQ(repl_victim(r, &st[0]), 4);
+    repl_fill(r, &st[0], 4); /* root back to the left, the right subtree's node to the right */
+    CHECK_EQ(repl_victim(r, &st[0]), 2);
+    CHECK_EQ(repl_victim(r, &st[1]), 0); /* other sets untouched */
     repl_free(r);
 }
 
@@ -67,11 +74,48 @@ static void test_random(void) {
     CHECK_EQ(v[2], 2);
 }
 
+/* LRU and FIFO against the definition: the victim is the way with the oldest last use (LRU:
+ * touch or fill; FIFO: fill only), over a long pseudo-random mix of touches and refills. */
+static void check_against_stamps(ReplPolicy p, uint32_t ways) {
+    Repl *r = repl_new(p, ways, 0);
+    uint64_t st[520], stamp[1024], clock = 0, x = 12345;
+    CHECK(repl_state_size(r) <= sizeof st);
+    repl_state_init(r, st);
+    for (uint32_t w = 0; w < ways; w++) repl_fill(r, st, w), stamp[w] = ++clock;
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x % 3) {
+            uint32_t w = (uint32_t)(x >> 8) % ways;
+            repl_touch(r, st, w);
+            if (p == REPL_LRU) stamp[w] = ++clock;
+            continue;
+        }
+        uint32_t oldest = 0;
+        for (uint32_t w = 1; w < ways; w++)
+            if (stamp[w] < stamp[oldest]) oldest = w;
+        uint32_t v = repl_victim(r, st);
+        bad += v != oldest;
+        repl_fill(r, st, v);
+        stamp[v] = ++clock;
+    }
+    CHECK_EQ(bad, 0);
+    repl_free(r);
+}
+
+static void test_lru_fifo_many_ways(void) {
+    uint32_t ways[] = {1, 2, 3, 12, 64, 1024};
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+        check_against_stamps(REPL_LRU, ways[i]);
+        check_against_stamps(REPL_FIFO, ways[i]);
+    }
+}
+
 static void test_checks(void) {
     CHECK(repl_check(REPL_PLRU, 12) != NULL);
     CHECK(repl_check(REPL_PLRU, 16) == NULL);
     CHECK(repl_check(REPL_LRU, 12) == NULL);
-    CHECK(repl_new(REPL_PLRU, 4, 6, 0) == NULL);
+    CHECK(repl_new(REPL_PLRU, 6, 0) == NULL);
     ReplPolicy p;
     CHECK(repl_policy_parse("fifo", &p) && p == REPL_FIFO);
     CHECK(!repl_policy_parse("mru", &p));
@@ -83,6 +127,7 @@ int main(void) {
     RUN(test_plru_first_victim_and_eight_ways);
     RUN(test_fifo);
     RUN(test_random);
+    RUN(test_lru_fifo_many_ways);
     RUN(test_checks);
     return t_done();
 }

@@ -7,8 +7,8 @@ static TlbEntry last_victim; /* the entry the latest fill4k replaced */
 
 /* Cache a 4 KiB translation of la to frame. */
 static TlbFill fill4k(Tlb *t, uint64_t frame, bool global, uint32_t la) {
-    TlbEntry e = {.frame = frame, .page_shift = 12, .rights = {1, 1, 0}, .dirty = true,
-                  .global = global};
+    TlbEntry e = {.frame = frame, .page_shift = 12, .rights = RIGHT_RW | RIGHT_US,
+                  .flags = TLBE_DIRTY | (global ? TLBE_GLOBAL : 0)};
     TlbFill f;
     tlb_fill(t, &e, la, &f, &last_victim);
     return f;
@@ -60,7 +60,7 @@ static void test_set_index(void) { /* set = vpn mod sets */
 
 static void test_fragments(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .policy = REPL_LRU});
-    TlbEntry big = {.frame = 0x40000000, .page_shift = 22, .rights = {1, 1, 0}};
+    TlbEntry big = {.frame = 0x40000000, .page_shift = 22, .rights = RIGHT_RW | RIGHT_US};
     TlbFill f;
     CHECK(tlb_fill(t, &big, 0x00C01234, &f, NULL)); /* 4 MiB page 3, fragment 1 */
     CHECK(f.stored && f.slot.array == TLB_SMALL);
@@ -81,7 +81,7 @@ static void test_fragments(void) {
 
 static void test_large_array(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {16, 4}, .large = {2, 2}, .policy = REPL_PLRU});
-    TlbEntry big = {.frame = 0x80200000, .page_shift = 21, .rights = {1, 1, 0}};
+    TlbEntry big = {.frame = 0x80200000, .page_shift = 21, .rights = RIGHT_RW | RIGHT_US};
     TlbFill f;
     tlb_fill(t, &big, 0x00612345, &f, NULL); /* 2 MiB page 3 -> set 1 */
     CHECK(f.slot.array == TLB_LARGE && f.slot.set == 1);
@@ -97,7 +97,7 @@ static void test_flush_globals(void) {
     Tlb *t = tlb_new(&(TlbConfig){.small = {4, 2}, .large = {1, 2}, .policy = REPL_FIFO});
     fill4k(t, 0x1000, true, 0x1000);
     fill4k(t, 0x2000, false, 0x2000);
-    TlbEntry big = {.frame = 0x400000, .page_shift = 22, .global = true};
+    TlbEntry big = {.frame = 0x400000, .page_shift = 22, .flags = TLBE_GLOBAL};
     TlbFill f;
     tlb_fill(t, &big, 0x800000, &f, NULL);
     CHECK_EQ(tlb_flush(t, true), 1);
