@@ -19,16 +19,9 @@
 
 #include "mmusim/knobs.h"
 #include "mmusim/mmu.h"
+#include "streams.h"
 
-#define PAGES 16384u
-#define REGION 0x10000000u /* linear base: 256 MiB */
-#define STREAM_LEN (1u << 20)
-
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next_rand(void) { /* xorshift64, a fixed seed: the streams never change */
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (uint32_t)(rng >> 32);
-}
+#define PAGES 16384u /* the mapped region: 64 MiB */
 
 static int map_region(Physmem *pm) {
     const uint32_t pd = 0x1000, pt0 = 0x10000, flags = 0x67; /* P RW US A D */
@@ -37,16 +30,6 @@ static int map_region(Physmem *pm) {
     for (uint32_t p = 0; p < PAGES; p++)
         if (!physmem_write32(pm, pt0 + p * 4, (0x1000000 + p * 0x1000) | flags)) return -1;
     return 0;
-}
-
-static void make_hits(Access *s) {
-    uint32_t page[2] = {0, 4}; /* current page of code (pages 0-3) and of data (pages 4-15) */
-    for (uint32_t i = 0; i < STREAM_LEN; i++) {
-        uint32_t r = next_rand(), kind = r % 10 < 3 ? ACC_FETCH : r % 10 < 8 ? ACC_READ : ACC_WRITE;
-        uint32_t data = kind != ACC_FETCH;
-        if ((r >> 8) % 100 >= 80) page[data] = data ? 4 + (r >> 16) % 12 : (r >> 16) % 4;
-        s[i] = (Access){.la = REGION + page[data] * 0x1000 + ((r >> 20) & 0xFFC), .kind = (uint8_t)kind};
-    }
 }
 
 static void make_walks(Access *s) {

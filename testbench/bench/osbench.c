@@ -24,15 +24,7 @@
 
 #include "exec.h"
 #include "mmusim/knobs.h"
-
-#define REGION 0x10000000u
-#define HITS_LEN (1u << 20) /* accesses in the cycled hit stream, as mmubench */
-
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next_rand(void) { /* mmubench's generator and seed: the same stream */
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (uint32_t)(rng >> 32);
-}
+#include "streams.h"
 
 static Record access_rec(uint8_t kind, uint32_t la) {
     static const char *const kw[] = {"I", "L", "S"};
@@ -42,16 +34,6 @@ static Record access_rec(uint8_t kind, uint32_t la) {
 static Record os_rec(uint8_t ev, const char *kw, uint32_t pid, uint32_t pid2, uint32_t base, uint32_t len) {
     return (Record){.kind = REC_OS, .os = ev, .keyword = kw, .pid = pid, .pid2 = pid2, .base = base,
                     .len = len, .has_len = len != 0, .prot = 4 /* RW */};
-}
-
-static void make_hits(Access *s, size_t n) {
-    uint32_t page[2] = {0, 4}; /* as mmubench make_hits */
-    for (size_t i = 0; i < n; i++) {
-        uint32_t r = next_rand(), kind = r % 10 < 3 ? ACC_FETCH : r % 10 < 8 ? ACC_READ : ACC_WRITE;
-        uint32_t data = kind != ACC_FETCH;
-        if ((r >> 8) % 100 >= 80) page[data] = data ? 4 + (r >> 16) % 12 : (r >> 16) % 4;
-        s[i] = (Access){.la = REGION + page[data] * 0x1000 + ((r >> 20) & 0xFFC), .kind = (uint8_t)kind};
-    }
 }
 
 static double now(void) {
@@ -118,7 +100,7 @@ int main(int argc, char **argv) {
     OsConfig oscfg = os_config_default();
     Exec *x = exec_new(&cfg, &oscfg, 0, "osbench", NULL, stderr);
     Record *s = calloc(64, sizeof *s);
-    Access *hits = malloc(HITS_LEN * sizeof *hits);
+    Access *hits = malloc(STREAM_LEN * sizeof *hits);
     if (!x || !s || !hits) {
         fprintf(stderr, "osbench: out of memory\n");
         return 2;
@@ -131,11 +113,11 @@ int main(int argc, char **argv) {
         t0 = now();
         for (; accesses < n; accesses += 32) run(x, s, len);
     } else {
-        make_hits(hits, HITS_LEN);
+        make_hits(hits);
         Record rec = access_rec(ACC_READ, 0);
         t0 = now();
         for (; accesses < n; accesses++) {
-            const Access *a = &hits[accesses & (HITS_LEN - 1)];
+            const Access *a = &hits[accesses & (STREAM_LEN - 1)];
             static const char *const kw[] = {"I", "L", "S"};
             rec.access = a->kind, rec.addr = a->la, rec.keyword = kw[a->kind]; /* as a reader */
             run(x, &rec, 1);

@@ -15,11 +15,15 @@ typedef struct {
 } Tally;
 
 typedef struct {
+    uint32_t vpn, index;    /* a working-set entry and its index in the working set */
+} WsKey;
+
+typedef struct {
     Os *os;
     Tally *t;               /* per managed PFN */
     uint8_t *slot_refs;     /* per pagefile slot: references seen */
     uint32_t *clone_refs;   /* per prototype PTE: process PTEs seen referring to a clone */
-    uint32_t *ws_sorted;    /* the current process's working-set VPNs, sorted */
+    WsKey *ws_sorted;       /* the current process's working set, sorted by VPN */
     uint32_t *views, *ca_pfns; /* per control area: view VADs, resident file pages seen */
     const char *bad;
 } Check;
@@ -78,13 +82,17 @@ static bool check_lists(Check *c) {
     return true;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+static int cmp_vpn(const void *a, const void *b) {
+    uint32_t x = ((const WsKey *)a)->vpn, y = ((const WsKey *)b)->vpn;
     return (x > y) - (x < y);
 }
 
-static bool in_ws(const Check *c, const Process *p, uint32_t vpn) {
-    return bsearch(&vpn, c->ws_sorted, p->nws, sizeof vpn, cmp_u32) != NULL;
+/* The working-set index of vpn, p->nws when absent (a binary search: the checker visits every
+ * valid PTE). */
+static uint32_t ws_index(const Check *c, const Process *p, uint32_t vpn) {
+    WsKey key = {.vpn = vpn};
+    const WsKey *k = bsearch(&key, c->ws_sorted, p->nws, sizeof key, cmp_vpn);
+    return k ? k->index : p->nws;
 }
 
 static bool check_pte(Check *c, Process *p, uint32_t va, uint32_t tpfn, uint32_t a, uint32_t pte) {
@@ -99,8 +107,8 @@ static bool check_pte(Check *c, Process *p, uint32_t va, uint32_t tpfn, uint32_t
         if (!e->prototype && e->pte != a) return fail(c, "invariant 3: PFN %x is mapped by the PTE at %08x but owned by %08x", pfn, a, e->pte);
         if ((pte & NTPTE_COW) && (pte & NTPTE_RW)) return fail(c, "invariant 10: process %u page %08x is COW and writable", p->pid, va);
         if ((pte & NTPTE_COW) && !e->prototype) return fail(c, "process %u page %08x is COW but maps private PFN %x", p->pid, va, pfn);
-        uint32_t i = ws_find(p, va >> 12);
-        if (!in_ws(c, p, va >> 12) || i == p->nws) return fail(c, "invariant 9: process %u page %08x is valid but not in its working set", p->pid, va);
+        uint32_t i = ws_index(c, p, va >> 12);
+        if (i == p->nws) return fail(c, "invariant 9: process %u page %08x is valid but not in its working set", p->pid, va);
         if (p->ws[i].shared != e->prototype) return fail(c, "process %u page %08x: working-set entry says %s, PFN %x is %s", p->pid, va, p->ws[i].shared ? "shared" : "private", pfn, e->prototype ? "a prototype page" : "private");
         uint8_t prot = e->prototype ? p->ws[i].prot : ntpte_prot(e->original);
         if (!mmprot_mappable(prot)) return fail(c, "invariant 10: process %u page %08x is valid with protection %u", p->pid, va, prot);
@@ -138,10 +146,10 @@ static bool check_pte(Check *c, Process *p, uint32_t va, uint32_t tpfn, uint32_t
 
 static bool check_process(Check *c, Process *p) {
     PfnDb *db = &c->os->db;
-    for (uint32_t i = 0; i < p->nws; i++) c->ws_sorted[i] = p->ws[i].vpn;
-    qsort(c->ws_sorted, p->nws, sizeof *c->ws_sorted, cmp_u32);
+    for (uint32_t i = 0; i < p->nws; i++) c->ws_sorted[i] = (WsKey){.vpn = p->ws[i].vpn, .index = i};
+    qsort(c->ws_sorted, p->nws, sizeof *c->ws_sorted, cmp_vpn);
     for (uint32_t i = 1; i < p->nws; i++)
-        if (c->ws_sorted[i] == c->ws_sorted[i - 1]) return fail(c, "invariant 9: process %u lists page %08x twice", p->pid, c->ws_sorted[i] << 12);
+        if (c->ws_sorted[i].vpn == c->ws_sorted[i - 1].vpn) return fail(c, "invariant 9: process %u lists page %08x twice", p->pid, c->ws_sorted[i].vpn << 12);
     for (uint32_t i = 0; i < p->nvads; i++)
         if (p->vads[i].view) c->views[p->vads[i].ca]++;
     for (uint32_t t = 0; t < USER_PDES; t++) {

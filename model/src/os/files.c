@@ -1,6 +1,7 @@
 /* files.c - file contents for file-backed sections (files.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "files.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -43,15 +44,12 @@ uint64_t files_pattern_word(const char *path, uint64_t word) { return splitmix64
 int32_t files_open(FileTable *t, const char *path, char *why, size_t whylen) {
     for (uint32_t i = 0; i < t->n; i++)
         if (strcmp(t->f[i].path, path) == 0) return (int32_t)i;
-    if (t->n == t->cap) {
-        uint32_t cap = t->cap ? 2 * t->cap : 8;
-        SimFile *n = realloc(t->f, cap * sizeof *n);
-        if (!n) {
-            snprintf(why, whylen, "out of host memory");
-            return -1;
-        }
-        t->f = n, t->cap = cap;
+    SimFile *grown = grow_array(t->f, t->n, &t->cap, sizeof *grown, 8);
+    if (!grown) {
+        snprintf(why, whylen, "out of host memory");
+        return -1;
     }
+    t->f = grown;
     SimFile f = {.path = strdup(path)};
     if (!f.path) {
         snprintf(why, whylen, "out of host memory");
@@ -124,15 +122,12 @@ bool files_write_page(FileTable *t, int32_t file, uint64_t page, const uint8_t *
     if (i == f->nwritten || f->written[i].page != page) {
         uint8_t *data = malloc(PAGE);
         if (!data) return false;
-        if (f->nwritten == f->capwritten) {
-            uint32_t cap = f->capwritten ? 2 * f->capwritten : 16;
-            FilePage *n = realloc(f->written, cap * sizeof *n);
-            if (!n) {
-                free(data);
-                return false;
-            }
-            f->written = n, f->capwritten = cap;
+        FilePage *grown = grow_array(f->written, f->nwritten, &f->capwritten, sizeof *grown, 16);
+        if (!grown) {
+            free(data);
+            return false;
         }
+        f->written = grown;
         memmove(&f->written[i + 1], &f->written[i], (f->nwritten - i) * sizeof *f->written);
         f->written[i] = (FilePage){.page = page, .data = data};
         f->nwritten++;

@@ -159,11 +159,10 @@ const char *os_proc_create(Os *os, uint32_t pid) {
     if (os->fatal) return os->fatal;
     if (os_find(os, pid)) return os_fail(os, "process %u already exists", pid);
     Process *p = find_exited(os, pid);
-    if (!p && os->nprocs == os->capprocs) {
-        uint32_t cap = os->capprocs ? 2 * os->capprocs : 8;
-        Process **n = realloc(os->procs, cap * sizeof *n);
-        if (!n) return os->fatal = "out of host memory";
-        os->procs = n, os->capprocs = cap;
+    if (!p) {
+        Process **grown = grow_array(os->procs, os->nprocs, &os->capprocs, sizeof *grown, 8);
+        if (!grown) return os->fatal = "out of host memory";
+        os->procs = grown;
     }
     bool reuse = p != NULL;
     if (!p && !(p = calloc(1, sizeof *p))) return os->fatal = "out of host memory";
@@ -235,12 +234,9 @@ const char *os_add_vad(Os *os, Process *p, Vad v) {
     if ((i > 0 && p->vads[i - 1].end >= v.start) || (i < p->nvads && p->vads[i].start <= v.end))
         return os_fail(os, "range %08x-%08x overlaps an existing allocation", v.start << 12,
                        (v.end << 12) | 0xFFF);
-    if (p->nvads == p->capvads) {
-        uint32_t cap = p->capvads ? 2 * p->capvads : 8;
-        Vad *n = realloc(p->vads, cap * sizeof *n);
-        if (!n) return os->fatal = "out of host memory";
-        p->vads = n, p->capvads = cap;
-    }
+    Vad *grown = grow_array(p->vads, p->nvads, &p->capvads, sizeof *grown, 8);
+    if (!grown) return os->fatal = "out of host memory";
+    p->vads = grown;
     memmove(&p->vads[i + 1], &p->vads[i], (p->nvads - i) * sizeof *p->vads);
     p->vads[i] = v;
     p->nvads++;
@@ -311,7 +307,7 @@ const char *os_commit(Os *os, uint32_t pid, uint32_t base, uint32_t len, uint8_t
     Vad *v;
     const char *e = vad_range_prot(os, pid, base, len, prot, &p, &v);
     if (e) return e;
-    if (v->view) return os_commit_view(os, p, v, base, len);
+    if (v->view) return os_commit_view(os, v, base, len);
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         uint32_t a = os_ensure_pte(os, p, va);
         if (!a) return os->fatal ? os->fatal : os_fail(os, "no physical page for a page table");

@@ -14,6 +14,7 @@
 #include "mmusim/ntpte.h"
 #include "mmusim/os.h"
 #include "files.h"
+#include "grow.h"
 #include "pagefile.h"
 #include "pfn.h"
 #include "proto.h"
@@ -197,7 +198,7 @@ void ca_maybe_delete(Os *os, uint32_t ca);
 /* Remove VAD i of p: release its pages (os_release_pages) and, for a view, drop the control
  * area's view count. */
 void os_remove_vad(Os *os, Process *p, uint32_t i);
-const char *os_commit_view(Os *os, Process *p, const Vad *v, uint32_t base, uint32_t len);
+const char *os_commit_view(Os *os, const Vad *v, uint32_t base, uint32_t len);
 
 /* ---- fork.c: fork clones (C.7.2) ---- */
 /* One process PTE fewer refers to clone prototype idx; at none the clone's page is freed. */

@@ -1,5 +1,6 @@
 /* proto.c - the prototype-PTE store (proto.h). */
 #include "proto.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +68,9 @@ bool proto_release(ProtoStore *s, uint32_t start, uint32_t n) {
     } else if (join_next) {
         s->free[i].start = start, s->free[i].len += n;
     } else {
-        if (s->nfree == s->capfree) {
-            uint32_t cap = s->capfree ? 2 * s->capfree : 16;
-            ProtoRun *r = realloc(s->free, cap * sizeof *r);
-            if (!r) return false;
-            s->free = r, s->capfree = cap;
-        }
+        ProtoRun *grown = grow_array(s->free, s->nfree, &s->capfree, sizeof *grown, 16);
+        if (!grown) return false;
+        s->free = grown;
         memmove(&s->free[i + 1], &s->free[i], (s->nfree - i) * sizeof *s->free);
         s->free[i] = (ProtoRun){start, n};
         s->nfree++;

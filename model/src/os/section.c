@@ -85,21 +85,15 @@ static uint32_t new_subsection(Os *os, uint32_t ca, uint32_t pages, uint32_t fil
     while (i < os->nsubs && os->subs[i].ca != CA_NONE) i++;
     if (i == os->nsubs) {
         if (i > NTPTE_SUBSECTION_MAX) return CA_NONE;
-        if (os->nsubs == os->capsubs) {
-            uint32_t cap = os->capsubs ? 2 * os->capsubs : 16;
-            Subsection *n = realloc(os->subs, cap * sizeof *n);
-            if (!n) return CA_NONE;
-            os->subs = n, os->capsubs = cap;
-        }
+        Subsection *grown = grow_array(os->subs, os->nsubs, &os->capsubs, sizeof *grown, 16);
+        if (!grown) return CA_NONE;
+        os->subs = grown;
         os->nsubs++;
     }
     ControlArea *c = &os->cas[ca];
-    if (c->nsubs == c->capsubs) {
-        uint32_t cap = c->capsubs ? 2 * c->capsubs : 4;
-        uint32_t *n = realloc(c->subs, cap * sizeof *n);
-        if (!n) return CA_NONE;
-        c->subs = n, c->capsubs = cap;
-    }
+    uint32_t *subs = grow_array(c->subs, c->nsubs, &c->capsubs, sizeof *subs, 4);
+    if (!subs) return CA_NONE;
+    c->subs = subs;
     uint32_t base = proto_alloc(&os->protos, pages, i);
     if (base == PROTO_NONE) return CA_NONE;
     os->subs[i] = (Subsection){.ca = ca, .proto_base = base, .pages = pages, .file_page = file_page};
@@ -116,12 +110,9 @@ static uint32_t new_ca(Os *os, int32_t file, bool reserve) {
     uint32_t i = 0;
     while (i < os->ncas && os->cas[i].in_use) i++;
     if (i == os->ncas) {
-        if (os->ncas == os->capcas) {
-            uint32_t cap = os->capcas ? 2 * os->capcas : 8;
-            ControlArea *n = realloc(os->cas, cap * sizeof *n);
-            if (!n) return CA_NONE;
-            os->cas = n, os->capcas = cap;
-        }
+        ControlArea *grown = grow_array(os->cas, os->ncas, &os->capcas, sizeof *grown, 8);
+        if (!grown) return CA_NONE;
+        os->cas = grown;
         os->ncas++;
     }
     os->cas[i] = (ControlArea){.in_use = true, .file = file, .reserve = reserve};
@@ -171,12 +162,9 @@ const char *os_section(Os *os, uint32_t sid, uint64_t size, bool reserve, const 
     if (pages > PROTO_INDEX_LIMIT - os->protos.used)
         return os_fail(os, "section %u is too large: the prototype PTEs of all sections must stay "
                            "below %u", sid, PROTO_INDEX_LIMIT);
-    if (os->nsecs == os->capsecs) {
-        uint32_t cap = os->capsecs ? 2 * os->capsecs : 8;
-        SectionHandle *n = realloc(os->secs, cap * sizeof *n);
-        if (!n) return os->fatal = "out of host memory";
-        os->secs = n, os->capsecs = cap;
-    }
+    SectionHandle *grown = grow_array(os->secs, os->nsecs, &os->capsecs, sizeof *grown, 8);
+    if (!grown) return os->fatal = "out of host memory";
+    os->secs = grown;
     uint32_t ca = CA_NONE;
     if (file) {
         char why[512];
@@ -259,8 +247,7 @@ const char *os_unmap(Os *os, uint32_t pid, uint32_t base, bool has_len, uint32_t
 
 /* MEM_COMMIT inside a view of a SEC_RESERVE section (C.6.2 U -> DZ): the section pages become
  * committed for every view; the view keeps its own protection. */
-const char *os_commit_view(Os *os, Process *p, const Vad *v, uint32_t base, uint32_t len) {
-    (void)p;
+const char *os_commit_view(Os *os, const Vad *v, uint32_t base, uint32_t len) {
     for (uint32_t va = base; va - base < len; va += 0x1000) {
         Proto *pr = &os->protos.e[view_proto(os, v, va >> 12)];
         if (ntpte_classify_proto(pr->pte) == PROTO_UNCOMMITTED) pr->pte = ntpte_software(SECTION_PROT, 0, 0);

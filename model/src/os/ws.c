@@ -8,15 +8,12 @@
 #include "os_internal.h"
 
 bool ws_insert(Os *os, Process *p, uint32_t vpn, uint8_t prot, bool shared) {
-    if (p->nws == p->capws) {
-        uint32_t cap = p->capws ? 2 * p->capws : 64;
-        WsEntry *n = realloc(p->ws, cap * sizeof *n);
-        if (!n) {
-            os->fatal = "out of host memory";
-            return false;
-        }
-        p->ws = n, p->capws = cap;
+    WsEntry *grown = grow_array(p->ws, p->nws, &p->capws, sizeof *grown, 64);
+    if (!grown) {
+        os->fatal = "out of host memory";
+        return false;
     }
+    p->ws = grown;
     p->ws[p->nws++] = (WsEntry){.vpn = vpn, .age = 0, .prot = prot, .shared = shared};
     return true;
 }
