@@ -15,6 +15,11 @@
 #define DESC_MAX 64 /* a described outcome: "pf 07 cr2=00401ffe" */
 #define RETRIES_MAX 4 /* faults one translation may take before the model is declared stuck */
 #define EXTRA_FIXED 32 /* the memory manager's counters before the per-process ones */
+#if defined(__GNUC__)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UNLIKELY(x) (x)
+#endif
 
 /* The latest access, as expectations see it. */
 typedef struct {
@@ -225,6 +230,8 @@ static bool run_expect(Exec *b, const Record *r) {
 
 /* ---- accesses --------------------------------------------------------------------------- */
 
+static bool start_os(Exec *b, const Record *r);
+
 /* At most two pieces: sizes are at most one page. Linear addresses wrap at 4 GiB. */
 static size_t split(uint32_t la, uint32_t size, Piece pc[2]) {
     uint32_t room = PAGE_SIZE - (la & (PAGE_SIZE - 1));
@@ -274,9 +281,10 @@ static int resolve(Exec *b, const Record *r, Outcome *o, const Result *res, int 
 /* Translate the pieces in order; returns how many translated, or -1 on a fatal OS error. When
  * the OS resolved a fault of the second piece, the first is translated again: resolving it may
  * have changed the first page's mapping (a working-set eviction, a copy-on-write). */
-static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
+static int translate(Exec *b, const Record *r, Piece *pc, size_t n, bool first_done) {
     /* Written in place: building an Outcome on the stack and copying it costs store-forwarding
-     * stalls on every access (osbench shows them). */
+     * stalls on every access (osbench shows them). first_done: the batch loop has made the
+     * first piece's first attempt, and its result is in o->res. */
     Outcome *o = &b->acc;
     o->valid = o->ok = true;
     o->start = pc[0].la;
@@ -287,7 +295,8 @@ static int translate(Exec *b, const Record *r, Piece *pc, size_t n) {
         Result piece, *res = done == 0 ? &o->res : &piece;
         bool resolved = false;
         for (;;) {
-            mmu_access(b->mmu, &a, res);
+            if (!first_done) mmu_access(b->mmu, &a, res);
+            first_done = false;
             int cls = -1, st = 1;
             if (res->vector == VEC_PF && b->os) st = resolve(b, r, o, res, &cls);
             if (b->log) log_piece(b, r, &pc[done], res, cls);
@@ -336,12 +345,12 @@ static void check_value(Exec *b, const Record *r, const Piece *pc, size_t n) {
     expect(b, r, v == r->value, want, got);
 }
 
-static bool run_access(Exec *b, const Record *r) {
+static bool run_access_from(Exec *b, const Record *r, bool first_done) {
     if (b->os && !os_current(b->os))
         return fail(b, r, "access before any 'switch': no process is running");
     Piece pc[2];
     size_t n = split((uint32_t)r->addr, r->size, pc);
-    int done = translate(b, r, pc, n);
+    int done = translate(b, r, pc, n, first_done);
     if (done < 0) return false;
     if (r->has_value && r->keyword[0] == 'S') {
         if ((size_t)done == n && !store_value(b, r, pc, n)) return false;
@@ -349,6 +358,54 @@ static bool run_access(Exec *b, const Record *r) {
         check_value(b, r, pc, n);
     }
     return b->os ? check_invariants(b, r) : true;
+}
+
+static bool run_access(Exec *b, const Record *r) { return run_access_from(b, r, false); }
+
+/* Batch word kind (I L S M) -> AccessKind. */
+static const uint8_t batch_kind[4] = {ACC_FETCH, ACC_READ, ACC_WRITE, ACC_WRITE};
+
+/* The lean loop: an access that fits in its page is one mmu_access(), and only a fault, a
+ * split, a log or a checker run takes the general path. Expectations look at b->acc, which
+ * holds the last access's outcome when the batch ends. */
+bool exec_batch(Exec *b, const AccessBatch *bt) {
+    if (!b->mode_known) { /* an access first: an OS-mode trace */
+        Record r;
+        access_record(bt, 0, &r);
+        b->mode_known = b->os_mode = true;
+        if (!start_os(b, &r)) return false;
+    }
+    bool lean = !b->log && !(b->os && b->check_every);
+    if (b->os && !os_current(b->os)) lean = false; /* run_access() reports it */
+    Outcome *o = &b->acc;
+    bool last_lean = false;
+    for (size_t k = 0; k < bt->n; k++) {
+        uint64_t w = bt->w[k];
+        uint32_t la = (uint32_t)w, size = (uint32_t)(w >> 40 & 0xFF);
+        if (UNLIKELY(!lean || (la & (PAGE_SIZE - 1)) + size > PAGE_SIZE)) {
+            Record r;
+            access_record(bt, k, &r);
+            if (!run_access_from(b, &r, false)) return false;
+            last_lean = false;
+            continue;
+        }
+        Access a = {.la = la, .kind = batch_kind[w >> 32 & 3]};
+        mmu_access(b->mmu, &a, &o->res);
+        last_lean = true;
+        if (UNLIKELY(o->res.vector)) {
+            Record r;
+            access_record(bt, k, &r);
+            if (!run_access_from(b, &r, true)) return false;
+            last_lean = false;
+        }
+    }
+    if (last_lean) {
+        o->valid = o->ok = true;
+        o->start = (uint32_t)bt->w[bt->n - 1];
+        o->nfaults = 0;
+    }
+    b->last = LAST_ACCESS;
+    return true;
 }
 
 /* ---- the other records ------------------------------------------------------------------ */

@@ -36,6 +36,8 @@ Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, uint32_t check_every
 void exec_free(Exec *b);
 
 bool exec_record(Exec *b, const Record *r);
+/* A run of plain accesses (trace_read()); as exec_record() for each. */
+bool exec_batch(Exec *b, const AccessBatch *bt);
 /* After the last record: the final invariant check. False with the report in exec_error(). */
 bool exec_finish(Exec *b);
 const char *exec_error(const Exec *b);

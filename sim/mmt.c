@@ -8,6 +8,7 @@
 #include "mmusim/faultclass.h"
 #include "mmusim/ntpte.h"
 #include "mmusim/physmem.h"
+#include "mmb.h"
 #include "msg.h"
 
 #define MAX_TOK 8          /* more than any record has, so the first extra field is kept */
@@ -195,21 +196,31 @@ static bool check_count(Line *ln, const Syntax *syn) {
 
 /* =VALUE: only loads (compare) and stores (write) have a meaning for it; it is at most 8
  * bytes, little-endian, and must fit the access size. */
-static bool access_value(Line *ln, size_t i, Record *r) {
-    char q[QUOTE_MAX];
-    Tok v = {ln->tok[i].p + 1, ln->tok[i].n - 1};
+const char *mmt_value_problem(const Record *r, char *buf, size_t len) {
     if (r->keyword[0] != 'L' && r->keyword[0] != 'S')
-        return fail(ln, "'=VALUE' is allowed only on L and S accesses");
-    if (r->size > 8)
-        return fail(ln, "'=VALUE' needs an access size of at most 8 (size is %u)", r->size);
+        return "'=VALUE' is allowed only on L and S accesses";
+    if (r->size > 8) {
+        snprintf(buf, len, "'=VALUE' needs an access size of at most 8 (size is %u)", r->size);
+        return buf;
+    }
+    if (r->size < 8 && (r->value >> (8 * r->size)) != 0) {
+        snprintf(buf, len, "value '%llx' does not fit in %u byte%s", (unsigned long long)r->value,
+                 r->size, r->size == 1 ? "" : "s");
+        return buf;
+    }
+    return NULL;
+}
+
+static bool access_value(Line *ln, size_t i, Record *r) {
+    char q[QUOTE_MAX], why[96];
+    Tok v = {ln->tok[i].p + 1, ln->tok[i].n - 1};
     switch (parse_hex(v, 16, &r->value)) {
     case NUM_BAD: return fail(ln, "bad value '%s' (expected hex)", quote(q, v));
     case NUM_WIDE: return fail(ln, "value '%s' is wider than 16 hex digits", quote(q, v));
     default: break;
     }
-    if (r->size < 8 && (r->value >> (8 * r->size)) != 0)
-        return fail(ln, "value '%s' does not fit in %u byte%s", quote(q, v), r->size,
-                    r->size == 1 ? "" : "s");
+    const char *bad = mmt_value_problem(r, why, sizeof why);
+    if (bad) return fail(ln, "%s", bad);
     r->has_value = true;
     return true;
 }
@@ -680,9 +691,92 @@ static bool skip_long(MmtReader *p, Line *ln, const char *s) {
     return true;
 }
 
-void mmt_init(MmtReader *p, Input *in) { *p = (MmtReader){.in = in}; }
+void mmt_init(MmtReader *p, Input *in, MetaList *meta) {
+    p->in = in;
+    p->meta = meta;
+    p->header_seen = p->record_seen = p->has_word = p->has_record = false;
+}
 
-int mmt_next(MmtReader *p, Record *r, char *err, size_t errlen) {
+bool mmt_parse_text(char *s, size_t len, bool first_record, const char *name, uint64_t pos,
+                    Record *r, char *err, size_t errlen) {
+    Line ln;
+    ln.name = name;
+    ln.err = err;
+    ln.errlen = errlen;
+    ln.syn = NULL;
+    ln.lineno = pos;
+    ln.first_record = first_record;
+    tokenize(&ln, s, len);
+    if (ln.n == 0) {
+        msg_at(err, errlen, name, pos, "empty record");
+        return false;
+    }
+    return parse_line(&ln, r);
+}
+
+/* "L 0804a01c 4": the fixed-width access line writers emit, read without tokenizing. Sizes of
+ * 1..254 only (the batch word's range); anything else takes the general path. */
+static inline bool fast_access(const char *s, size_t len, uint64_t *w) {
+    if (len < 12 || len > 14 || s[1] != ' ' || s[10] != ' ') return false;
+    unsigned kind;
+    switch (s[0]) {
+    case 'I': kind = 0; break;
+    case 'L': kind = 1; break;
+    case 'S': kind = 2; break;
+    case 'M': kind = 3; break;
+    default: return false;
+    }
+    uint32_t la = 0;
+    unsigned ok = 1;
+    for (int i = 0; i < 8; i++) {
+        unsigned d = hex_value[(unsigned char)s[2 + i]];
+        ok &= d != 0;
+        la = la << 4 | ((d - 1) & 15);
+    }
+    uint32_t size = 0;
+    for (size_t i = 11; i < len; i++) {
+        unsigned d = (unsigned)((unsigned char)s[i] - '0');
+        ok &= d <= 9;
+        size = size * 10 + d;
+    }
+    if (!ok || size == 0 || size >= MMB_SIZE_EXT) return false;
+    *w = mmb_access_word(kind, la, size);
+    return true;
+}
+
+static unsigned letter_kind(char c) { return c == 'I' ? 0 : c == 'L' ? 1 : c == 'S' ? 2 : 3; }
+
+/* Append an access to the batch being built; false when it must wait for the next batch
+ * (the batch is full, or lines in between broke the run of consecutive positions). */
+static bool batch_add(MmtReader *p, size_t *n, uint64_t *first, uint64_t w, uint64_t line) {
+    if (*n && (line != *first + *n || *n == MMT_BATCH)) {
+        p->has_word = true;
+        p->word = w;
+        p->word_line = line;
+        return false;
+    }
+    if (*n == 0) *first = line;
+    p->words[(*n)++] = w;
+    return true;
+}
+
+static TraceStatus batch_out(MmtReader *p, size_t n, uint64_t first, AccessBatch *b) {
+    *b = (AccessBatch){.w = p->words, .n = n, .pos = first, .step = 1};
+    return TRACE_BATCH;
+}
+
+TraceStatus mmt_read(MmtReader *p, const Record **r, AccessBatch *b, char *err, size_t errlen) {
+    if (p->has_record) {
+        p->has_record = false;
+        *r = &p->rec;
+        return TRACE_RECORD;
+    }
+    size_t n = 0;
+    uint64_t first = 0;
+    if (p->has_word) {
+        p->has_word = false;
+        batch_add(p, &n, &first, p->word, p->word_line);
+    }
     Line ln; /* not zeroed as a whole, for the same reason as record_start() */
     ln.name = input_name(p->in);
     ln.err = err;
@@ -691,36 +785,60 @@ int mmt_next(MmtReader *p, Record *r, char *err, size_t errlen) {
     for (;;) {
         char *s;
         size_t len;
+        uint64_t w;
         InputStatus st = input_line(p->in, &s, &len);
         ln.lineno = input_lineno(p->in);
+        if (st == INPUT_LINE && p->header_seen && fast_access(s, len, &w)) {
+            p->record_seen = true;
+            if (!batch_add(p, &n, &first, w, ln.lineno)) return batch_out(p, n, first, b);
+            continue;
+        }
         if (st == INPUT_ERROR) {
             snprintf(err, errlen, "%s", input_error(p->in));
-            return -1;
+            return TRACE_ERROR;
         }
         if (st == INPUT_EOF && !p->header_seen) {
             ln.lineno = 1;
             fail(&ln, "missing '#mmt 1' header");
-            return -1;
+            return TRACE_ERROR;
         }
-        if (st == INPUT_EOF) return 0;
+        if (st == INPUT_EOF) return n ? batch_out(p, n, first, b) : TRACE_END;
         if (!p->header_seen) {
-            if (!check_header(&ln, s, len)) return -1;
+            if (!check_header(&ln, s, len)) return TRACE_ERROR;
             p->header_seen = true;
             if (st == INPUT_LONG && input_skip_rest(p->in) == INPUT_ERROR) {
                 snprintf(err, errlen, "%s", input_error(p->in));
-                return -1;
+                return TRACE_ERROR;
             }
             continue;
         }
         if (st == INPUT_LONG) {
-            if (!skip_long(p, &ln, s)) return -1;
+            if (!skip_long(p, &ln, s)) return TRACE_ERROR;
             continue;
+        }
+        if (!p->record_seen && len > 1 && s[0] == '#' && meta_is_header(s + 1, len - 1)) {
+            const char *why;
+            if (meta_add(p->meta, s + 1, len - 1, &why)) continue;
+            fail(&ln, "%s", why);
+            return TRACE_ERROR;
         }
         tokenize(&ln, s, len);
         if (ln.n == 0) continue;
         ln.first_record = !p->record_seen;
-        if (!parse_line(&ln, r)) return -1;
+        Record *rec = &p->rec;
+        if (!parse_line(&ln, rec)) return TRACE_ERROR;
         p->record_seen = true;
-        return 1;
+        if (rec->kind == REC_ACCESS && !rec->has_value && !rec->implicit &&
+            rec->size < MMB_SIZE_EXT) {
+            w = mmb_access_word(letter_kind(rec->keyword[0]), (uint32_t)rec->addr, rec->size);
+            if (!batch_add(p, &n, &first, w, ln.lineno)) return batch_out(p, n, first, b);
+            continue;
+        }
+        if (n) {
+            p->has_record = true;
+            return batch_out(p, n, first, b);
+        }
+        *r = rec;
+        return TRACE_RECORD;
     }
 }

@@ -52,15 +52,16 @@ static int print_info(const Options *o) {
 }
 
 static bool run_records(Trace *t, Exec *b, char *err, size_t len) {
-    Record r;
-    int st;
-    while ((st = trace_next(t, &r)) == 1) {
-        if (!exec_record(b, &r)) {
+    const Record *r;
+    AccessBatch batch;
+    TraceStatus st;
+    while ((st = trace_read(t, &r, &batch)) != TRACE_END && st != TRACE_ERROR) {
+        if (!(st == TRACE_BATCH ? exec_batch(b, &batch) : exec_record(b, r))) {
             snprintf(err, len, "%s", exec_error(b));
             return false;
         }
     }
-    if (st < 0) {
+    if (st == TRACE_ERROR) {
         snprintf(err, len, "%s", trace_error(t));
         return false;
     }

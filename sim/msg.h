@@ -17,7 +17,8 @@
 #define MSG_PRINTF(fmt, args)
 #endif
 
-/* buf <- "file:line: " + the formatted message (truncated to fit, always terminated). */
+/* buf <- "file:line: " + the formatted message (truncated to fit, always terminated). A line
+ * with POS_BYTE set (trace.h) is a byte offset: "file: byte N: ". */
 void msg_vat(char *buf, size_t len, const char *file, uint64_t line, const char *fmt, va_list ap)
     MSG_PRINTF(5, 0);
 void msg_at(char *buf, size_t len, const char *file, uint64_t line, const char *fmt, ...)

@@ -1,8 +1,4 @@
-/* trace.c - choose a reader by the first bytes of the input; see trace.h.
- *
- * The magic numbers of the formats that are specified but not read yet (MMB, gzip, zstd) are
- * recognised so that such a file gets a clear message instead of "missing '#mmt 1' header".
- */
+/* trace.c - choose a reader by the first (uncompressed) bytes of the input; see trace.h. */
 #include "trace.h"
 
 #include <stdio.h>
@@ -10,64 +6,89 @@
 #include <string.h>
 
 #include "input.h"
+#include "meta.h"
+#include "mmb.h"
+#include "mmb_read.h"
 #include "mmt.h"
 
 struct Trace {
     Input *in;
-    MmtReader mmt;
-    char err[512];
+    bool binary;
+    MetaList meta;
+    AccessBatch batch; /* trace_next(): the batch being taken apart */
+    size_t batch_next;
+    char err[1536];
+    union {
+        MmtReader mmt;
+        MmbReader mmb;
+    } r;
 };
-
-typedef struct {
-    const char *magic;
-    size_t len;
-    const char *what;
-} Unsupported;
-
-static const Unsupported unsupported[] = {
-    {"MMTRACE\0", 8, "MMB binary traces"},
-    {"\x1f\x8b", 2, "gzip-compressed traces"},
-    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed traces"},
-};
-
-/* NULL if the input may be MMT text, else what it is. */
-static const char *sniff_unsupported(Input *in) {
-    size_t got;
-    const unsigned char *head = input_peek(in, 8, &got);
-    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
-        const Unsupported *u = &unsupported[i];
-        if (got >= u->len && memcmp(head, u->magic, u->len) == 0) return u->what;
-    }
-    return NULL;
-}
 
 Trace *trace_open(const char *path, char *err, size_t errlen) {
     Input *in = input_open(path, err, errlen);
     if (!in) return NULL;
-    const char *what = sniff_unsupported(in);
-    if (what) {
-        snprintf(err, errlen, "%s: %s are not supported by this build yet", input_name(in), what);
-        input_close(in);
-        return NULL;
-    }
-    Trace *t = malloc(sizeof *t);
+    Trace *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, errlen, "%s: out of memory", input_name(in));
         input_close(in);
         return NULL;
     }
     t->in = in;
-    t->err[0] = '\0';
-    mmt_init(&t->mmt, in);
+    size_t got;
+    const unsigned char *head = input_peek(in, 8, &got);
+    t->binary = got == 8 && memcmp(head, MMB_MAGIC, 8) == 0;
+    if (t->binary) mmb_init(&t->r.mmb, in, &t->meta);
+    else mmt_init(&t->r.mmt, in, &t->meta);
     return t;
 }
 
 void trace_close(Trace *t) {
     if (!t) return;
     input_close(t->in);
+    meta_free(&t->meta);
     free(t);
 }
 
-int trace_next(Trace *t, Record *r) { return mmt_next(&t->mmt, r, t->err, sizeof t->err); }
+TraceStatus trace_read(Trace *t, const Record **r, AccessBatch *b) {
+    return t->binary ? mmb_read(&t->r.mmb, r, b, t->err, sizeof t->err)
+                     : mmt_read(&t->r.mmt, r, b, t->err, sizeof t->err);
+}
+
+static const char *const letters[4] = {"I", "L", "S", "M"};
+
+void access_record(const AccessBatch *b, size_t k, Record *r) {
+    uint64_t w = b->w[k];
+    unsigned kind = (unsigned)(w >> MMB_KIND_SHIFT & 3);
+    memset(r, 0, offsetof(Record, path));
+    r->path[0] = '\0';
+    r->kind = REC_ACCESS;
+    r->keyword = letters[kind];
+    r->access = kind == 3 ? 2 : (uint8_t)kind;
+    r->addr = (uint32_t)w;
+    r->size = (uint32_t)(w >> MMB_SIZE_SHIFT & 0xFF);
+    r->line = b->pos + k * b->step;
+}
+
+int trace_next(Trace *t, Record *r) {
+    if (t->batch_next < t->batch.n) {
+        access_record(&t->batch, t->batch_next++, r);
+        return 1;
+    }
+    const Record *rec;
+    switch (trace_read(t, &rec, &t->batch)) {
+    case TRACE_RECORD: *r = *rec; return 1;
+    case TRACE_BATCH:
+        t->batch_next = 1;
+        access_record(&t->batch, 0, r);
+        return 1;
+    case TRACE_END: return 0;
+    default: return -1;
+    }
+}
+
 const char *trace_error(const Trace *t) { return t->err; }
 const char *trace_name(const Trace *t) { return input_name(t->in); }
+const char *trace_meta(const Trace *t, size_t i) { return i < t->meta.n ? t->meta.line[i] : NULL; }
+uint64_t trace_hash(const Trace *t) { return input_hash(t->in); }
+uint64_t trace_file_pos(const Trace *t) { return input_file_pos(t->in); }
+uint64_t trace_file_size(const Trace *t) { return input_file_size(t->in); }

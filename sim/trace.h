@@ -1,9 +1,14 @@
 /* trace.h - the record stream every trace reader produces (traces/README.md).
  *
  * A Trace is opened from a path or "-" and yields parsed, range-checked Records, each carrying
- * its source line, so that executors never see text. trace_open() looks at the first bytes to
- * choose a reader; today that is the MMT v1 text reader (mmt.h). A binary MMB reader or a
- * decompressing input (issue 4) plugs in behind the same three calls.
+ * its source position, so that executors never see text. trace_open() looks at the first
+ * (uncompressed) bytes to choose a reader: MMT v1 text (mmt.h) or MMB v1 binary (mmb_read.h);
+ * zstd and gzip input is decompressed below them (input.h).
+ *
+ * The fast interface, trace_read(), hands out runs of plain accesses (no value, not implicit,
+ * size below 255) as an AccessBatch of MMB access words, so that the executor's inner loop runs
+ * over a plain array; everything else comes out as one Record. trace_next() is the simple
+ * interface: one Record at a time.
  */
 #ifndef MMUSIM_SIM_TRACE_H
 #define MMUSIM_SIM_TRACE_H
@@ -82,7 +87,7 @@ typedef struct {
     uint32_t size;       /* access size in bytes (1..4096) or poke width */
     uint64_t addr;
     uint64_t value;
-    uint64_t line;       /* 1-based source line */
+    uint64_t line;       /* source position: a 1-based line, or POS_BYTE | byte offset */
     const char *keyword; /* static spelling of the record's keyword, for messages and the log */
     const Knob *knob;    /* REC_CONFIG */
     char text[RECORD_TEXT_MAX]; /* REC_CONFIG value */
@@ -100,18 +105,53 @@ typedef struct {
     char path[RECORD_PATH_MAX]; /* proc NAME, exec PATH, section file:PATH */
 } Record;
 
+/* A Record's position is a line number for text traces and, with this bit set, the byte
+ * offset of its first word for binary ones; msg.h prints both ("FILE:12:", "FILE: byte 96:"). */
+#define POS_BYTE (UINT64_C(1) << 63)
+
+/* A run of plain accesses: MMB access words (mmb.h) with kind 0..3 (I L S M) in bits 32-39,
+ * size 1..254 in bits 40-47 and no flags. Access k is at position pos + k * step. */
+typedef struct {
+    const uint64_t *w;
+    size_t n;
+    uint64_t pos, step;
+} AccessBatch;
+
 typedef struct Trace Trace;
 
 /* NULL on failure, with a message ("PATH: reason") in err. */
 Trace *trace_open(const char *path, char *err, size_t errlen);
 void trace_close(Trace *t);
 
-/* 1: *r holds the next record. 0: end of trace. -1: bad input or read error; see trace_error(),
- * which reads "FILE:LINE: message" (or "FILE: message" when no line applies). */
+typedef enum { TRACE_END = 0, TRACE_RECORD = 1, TRACE_BATCH = 2, TRACE_ERROR = -1 } TraceStatus;
+
+/* TRACE_RECORD: *r points to the next record (valid until the next call). TRACE_BATCH: *b
+ * holds the next accesses (n >= 1; the words stay valid until the next call). TRACE_END: end
+ * of trace. TRACE_ERROR: bad input or read error; see trace_error(), which reads
+ * "FILE:LINE: message", "FILE: byte N: message" or "FILE: message". */
+TraceStatus trace_read(Trace *t, const Record **r, AccessBatch *b);
+
+/* One record at a time (batches are taken apart): 1 record in *r, 0 end, -1 error. */
 int trace_next(Trace *t, Record *r);
+
 const char *trace_error(const Trace *t);
 
 /* The name used in messages: the path, or "<stdin>". */
 const char *trace_name(const Trace *t);
+
+/* Header lines (MMT comments before the first record such as "#fold 7fc00000 7f800000", MMB
+ * meta events), without the '#', in file order; NULL past the last. */
+const char *trace_meta(const Trace *t, size_t i);
+
+/* XXH3-64 of the uncompressed trace bytes read so far: the whole trace at its end. */
+uint64_t trace_hash(const Trace *t);
+
+/* Progress: file bytes read so far (compressed bytes for a compressed trace) and the file's
+ * size (0 if unknown: a pipe). */
+uint64_t trace_file_pos(const Trace *t);
+uint64_t trace_file_size(const Trace *t);
+
+/* Fill *r with access k of a batch (for trace_next() and for slow paths). */
+void access_record(const AccessBatch *b, size_t k, Record *r);
 
 #endif

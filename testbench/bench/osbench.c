@@ -10,9 +10,8 @@
  *   faults    a fault-heavy OS-mode stream, cycle after cycle: alloc 64 KiB, write each of its
  *             16 pages (16 demand-zero faults), fork, write them again in the parent (16
  *             copy-on-write faults), exit the child, free the region.
- * The hit streams are kept as compact (kind, address) pairs and each is copied into one Record
- * before exec_record(), as a trace reader fills one Record per line: the executor then works
- * on a cache-hot record, as it does in a real run.
+ * The hit streams are handed to exec_batch() as MMB access words, 4096 at a time, as the trace
+ * readers hand them over (trace_read()); the fault-heavy stream goes through exec_record().
  * Usage: osbench bare|resident|faults PRESET [THOUSANDS]   (accesses, default 20000 = 2*10^7)
  * Prints one line: stream, preset, accesses, seconds, M accesses/s, faults per access.
  */
@@ -23,8 +22,12 @@
 #include <time.h>
 
 #include "exec.h"
+#include "mmb.h"
 #include "mmusim/knobs.h"
 #include "streams.h"
+
+#define BATCH 4096 /* accesses per exec_batch() call, as the readers hand them out */
+_Static_assert(STREAM_LEN % BATCH == 0, "batches tile the stream");
 
 static Record access_rec(uint8_t kind, uint32_t la) {
     static const char *const kw[] = {"I", "L", "S"};
@@ -101,7 +104,8 @@ int main(int argc, char **argv) {
     Exec *x = exec_new(&cfg, &oscfg, 0, "osbench", NULL, stderr);
     Record *s = calloc(64, sizeof *s);
     Access *hits = malloc(STREAM_LEN * sizeof *hits);
-    if (!x || !s || !hits) {
+    uint64_t *words = malloc(STREAM_LEN * sizeof *words);
+    if (!x || !s || !hits || !words) {
         fprintf(stderr, "osbench: out of memory\n");
         return 2;
     }
@@ -114,13 +118,14 @@ int main(int argc, char **argv) {
         for (; accesses < n; accesses += 32) run(x, s, len);
     } else {
         make_hits(hits);
-        Record rec = access_rec(ACC_READ, 0);
+        for (size_t i = 0; i < STREAM_LEN; i++) words[i] = mmb_access_word(hits[i].kind, hits[i].la, 4);
         t0 = now();
-        for (; accesses < n; accesses++) {
-            const Access *a = &hits[accesses & (STREAM_LEN - 1)];
-            static const char *const kw[] = {"I", "L", "S"};
-            rec.access = a->kind, rec.addr = a->la, rec.keyword = kw[a->kind]; /* as a reader */
-            run(x, &rec, 1);
+        for (; accesses < n; accesses += BATCH) {
+            AccessBatch bt = {.w = words + (accesses & (STREAM_LEN - 1)), .n = BATCH, .pos = 1, .step = 1};
+            if (!exec_batch(x, &bt)) {
+                fprintf(stderr, "osbench: %s\n", exec_error(x));
+                exit(2);
+            }
         }
     }
     dt = now() - t0;
@@ -134,5 +139,6 @@ int main(int argc, char **argv) {
     exec_free(x);
     free(s);
     free(hits);
+    free(words);
     return 0;
 }

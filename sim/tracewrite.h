@@ -1,0 +1,57 @@
+/* tracewrite.h - writing traces: MMT text or MMB binary, plain, zstd- or gzip-compressed.
+ *
+ * Every program that produces a trace (the converters, the lackey importer, the stress
+ * generator) writes through this one module, so the formats have one writer each
+ * (traces/README.md is the grammar; the readers are mmt.c and mmb.c). Accesses have their own
+ * fast call; every other record goes through tw_record(), which writes its canonical MMT line
+ * (record_format() in recfmt.h), as text in MMT and as an event word plus that text in MMB.
+ * Errors (a full disk, a failed compressor) are sticky: the call that meets one and every later
+ * call return false, and tw_error() tells what happened, naming the file.
+ */
+#ifndef MMUSIM_SIM_TRACEWRITE_H
+#define MMUSIM_SIM_TRACEWRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+typedef enum { TW_MMT, TW_MMB } TwFormat;
+typedef enum { TW_PLAIN, TW_ZSTD, TW_GZIP } TwCompress;
+
+/* The format and compression a file name asks for: NAME.mmt, NAME.mmb, each optionally
+ * followed by .zst or .gz. False when the name has none of these endings. */
+bool tw_format_from_name(const char *path, TwFormat *fmt, TwCompress *comp);
+
+typedef struct TraceWriter TraceWriter;
+
+/* Creates (truncates) path; "-" writes standard output. level: the zstd (1..19) or gzip (1..9)
+ * level, 0 for the default (zstd 3, gzip 6). NULL on failure with "PATH: reason" in err. */
+TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level, char *err,
+                     size_t errlen);
+
+/* A header line before the first record, written as an MMT comment ("#fold 08000000 00400000",
+ * "#source valgrind ..."): text is the line without the '#' and without a newline. In MMB it is
+ * a meta event carrying the same text. */
+bool tw_meta(TraceWriter *w, const char *text);
+
+/* One access without a value: kind 0 fetch (I), 1 read (L), 2 write (S), 3 modify (M);
+ * size 1..4096. */
+bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size);
+
+/* Any record, accesses with =VALUE or `implicit` included. The record must be one a reader
+ * would accept (fields in range, keyword set for accesses); the writer does not check. */
+bool tw_record(TraceWriter *w, const Record *r);
+
+/* Accesses written so far (for progress displays). */
+uint64_t tw_accesses(const TraceWriter *w);
+
+/* Flushes, ends the compressed stream and closes the file. False on any error met during the
+ * life of the writer (the message is in err). Frees w either way. */
+bool tw_close(TraceWriter *w, char *err, size_t errlen);
+
+/* The message of the first error met, or "" . */
+const char *tw_error(const TraceWriter *w);
+
+#endif
