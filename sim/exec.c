@@ -89,6 +89,7 @@ void exec_free(Exec *b) {
 }
 
 const char *exec_error(const Exec *b) { return b->err; }
+void exec_set_name(Exec *b, const char *name) { b->name = name; }
 const MmuStats *exec_stats(const Exec *b) { return mmu_stats(b->mmu); }
 ExpectTally exec_expectations(const Exec *b) { return b->tally; }
 

@@ -34,6 +34,8 @@ typedef struct Exec Exec;
 Exec *exec_new(const MmuConfig *cfg, const OsConfig *oscfg, uint32_t check_every,
                const char *name, FILE *log, FILE *diag);
 void exec_free(Exec *b);
+/* The trace name for messages about the records that follow (interleaved streams). */
+void exec_set_name(Exec *b, const char *name);
 
 bool exec_record(Exec *b, const Record *r);
 /* A run of plain accesses (trace_read()); as exec_record() for each. */

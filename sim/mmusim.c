@@ -15,7 +15,9 @@
 
 #include "exec.h"
 #include "options.h"
+#include "progress.h"
 #include "report.h"
+#include "sched.h"
 #include "trace.h"
 
 
@@ -51,18 +53,33 @@ static int print_info(const Options *o) {
     return finish_output(stdout, "standard output") ? EXIT_OK : EXIT_INPUT;
 }
 
-static bool run_records(Trace *t, Exec *b, char *err, size_t len) {
+static bool run_records(Sched *sc, Exec *b, Progress *pg, char *err, size_t len) {
     const Record *r;
     AccessBatch batch;
     TraceStatus st;
-    while ((st = trace_read(t, &r, &batch)) != TRACE_END && st != TRACE_ERROR) {
-        if (!(st == TRACE_BATCH ? exec_batch(b, &batch) : exec_record(b, r))) {
+    const char *file = NULL;
+    uint64_t accesses = 0;
+    while ((st = sched_read(sc, &r, &batch, &file)) != TRACE_END && st != TRACE_ERROR) {
+        exec_set_name(b, file);
+        bool ok;
+        if (st == TRACE_BATCH) {
+            ok = exec_batch(b, &batch);
+            accesses += batch.n;
+            if (pg) {
+                uint64_t pos, size;
+                sched_progress(sc, &pos, &size);
+                progress_update(pg, accesses, pos, size);
+            }
+        } else {
+            ok = exec_record(b, r);
+        }
+        if (!ok) {
             snprintf(err, len, "%s", exec_error(b));
             return false;
         }
     }
     if (st == TRACE_ERROR) {
-        snprintf(err, len, "%s", trace_error(t));
+        snprintf(err, len, "%s", sched_error(sc));
         return false;
     }
     if (!exec_finish(b)) {
@@ -72,19 +89,51 @@ static bool run_records(Trace *t, Exec *b, char *err, size_t len) {
     return true;
 }
 
-/* Run the trace and report; returns the exit status. */
+/* The report's description of the inputs; NULL when out of memory. */
+static TraceInfo *describe_inputs(const Sched *sc) {
+    size_t n = sched_count(sc);
+    TraceInfo *ti = calloc(n, sizeof *ti);
+    for (size_t i = 0; ti && i < n; i++) {
+        Trace *t = sched_trace(sc, i);
+        size_t k = 0;
+        while (trace_meta(t, k)) k++;
+        const char **h = calloc(k ? k : 1, sizeof *h);
+        if (!h) {
+            for (size_t j = 0; j < i; j++) free((void *)ti[j].header);
+            free(ti);
+            return NULL;
+        }
+        for (size_t j = 0; j < k; j++) h[j] = trace_meta(t, j);
+        ti[i] = (TraceInfo){.path = trace_name(t), .hash = trace_hash(t), .header = h, .nheader = k};
+    }
+    return ti;
+}
+
+static void free_inputs(TraceInfo *ti, size_t n) {
+    for (size_t i = 0; ti && i < n; i++) free((void *)ti[i].header);
+    free(ti);
+}
+
+/* Run the trace(s) and report; returns the exit status. */
 static int replay(const Options *o, FILE *out, char *err) {
-    Trace *t = trace_open(o->trace, err, ERR_MAX);
-    if (!t) return EXIT_INPUT;
-    Exec *b = exec_new(&o->cfg, &o->oscfg, o->check_every, trace_name(t), o->log ? stdout : NULL, stderr);
+    Sched *sc = sched_open(o->traces, o->ntraces, o->quantum, err, ERR_MAX);
+    if (!sc) return EXIT_INPUT;
+    Exec *b = exec_new(&o->cfg, &o->oscfg, o->check_every, trace_name(sched_trace(sc, 0)),
+                       o->log ? stdout : NULL, stderr);
     if (!b) {
         snprintf(err, ERR_MAX, "mmusim: out of memory creating the model");
-        trace_close(t);
+        sched_close(sc);
         return EXIT_INPUT;
     }
     int status = EXIT_INPUT;
-    if (run_records(t, b, err, ERR_MAX)) {
-        RunInfo run = {.version = mmusim_version(), .trace = o->trace, .preset = o->preset,
+    Progress *pg = progress_new(o->progress, "mmusim");
+    bool ran = run_records(sc, b, pg, err, ERR_MAX);
+    progress_end(pg);
+    TraceInfo *inputs = ran ? describe_inputs(sc) : NULL;
+    if (ran && !inputs) snprintf(err, ERR_MAX, "mmusim: out of memory writing the report");
+    if (inputs) {
+        RunInfo run = {.version = mmusim_version(), .trace = o->trace, .inputs = inputs,
+                       .ninputs = sched_count(sc), .quantum = o->quantum, .preset = o->preset,
                        .cfg = &o->cfg, .stats = exec_stats(b)};
         run.extra = exec_extra_stats(b, &run.nextra);
         report_write(out, o->stats, &run);
@@ -95,8 +144,9 @@ static int replay(const Options *o, FILE *out, char *err) {
         status = x.failed ? EXIT_EXPECT : EXIT_OK;
         err[0] = '\0';
     }
+    free_inputs(inputs, sched_count(sc));
     exec_free(b);
-    trace_close(t);
+    sched_close(sc);
     return status;
 }
 
@@ -106,14 +156,20 @@ int main(int argc, char **argv) {
     Options o;
     if (!options_parse(&o, argc, argv, err, sizeof err)) {
         fprintf(stderr, "mmusim: %s\n", err);
+        options_free(&o);
         return EXIT_INPUT;
     }
-    if (o.help || o.version || o.list_presets) return print_info(&o);
+    if (o.help || o.version || o.list_presets) {
+        int st = print_info(&o);
+        options_free(&o);
+        return st;
+    }
 
     /* Opened before the run, so that a bad path costs nothing. */
     FILE *out = stdout;
     if (o.output && strcmp(o.output, "-") != 0 && !(out = fopen(o.output, "w"))) {
         fprintf(stderr, "%s: cannot open for writing: %s\n", o.output, strerror(errno));
+        options_free(&o);
         return EXIT_INPUT;
     }
     int status = replay(&o, out, err);
@@ -121,5 +177,6 @@ int main(int argc, char **argv) {
     bool ok = true;
     if (out != stdout) ok = finish_output(out, o.output);
     ok = finish_output(stdout, stdout_name) && ok;
+    options_free(&o);
     return ok ? status : EXIT_INPUT;
 }

@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -21,6 +22,9 @@ typedef enum {
     OPT_CHECK,
     OPT_CHECK_EVERY,
     OPT_FILES,
+    OPT_QUANTUM,
+    OPT_PROGRESS,
+    OPT_QUIET,
     OPT_HELP,
     OPT_VERSION,
     OPT_COUNT
@@ -53,6 +57,12 @@ static const FrontOpt front[OPT_COUNT] = {
                    "OS mode: file:PATH sections read DIR/PATH (never written); without it a "
                    "file's bytes follow a deterministic pattern of PATH and offset "
                    "(traces/README.md)"},
+    [OPT_QUANTUM] = {"quantum", "N", "10000",
+                     "with several traces (one per process): accesses each process runs before "
+                     "the next one's turn"},
+    [OPT_PROGRESS] = {"progress", NULL, NULL,
+                      "show progress on standard error (the default when it is a terminal)"},
+    [OPT_QUIET] = {"quiet", NULL, NULL, "no progress display"},
     [OPT_HELP] = {"help", NULL, NULL, "show this help and exit"},
     [OPT_VERSION] = {"version", NULL, NULL, "print the version and exit"},
 };
@@ -171,10 +181,8 @@ static bool parse_u32(Scan *s, const Item *it, uint32_t *out) {
 static bool take_front(Scan *s, Options *o, const Item *it, const char **preset) {
     if (it->osknob) return parse_u32(s, it, (uint32_t *)((char *)&o->oscfg + it->osknob->offset));
     if (!it->opt && !it->knob) {
-        if (o->trace)
-            return usage_error(s, "more than one trace given ('%s' and '%s')", o->trace,
-                               it->value);
-        o->trace = it->value;
+        o->traces[o->ntraces++] = it->value;
+        if (!o->trace) o->trace = it->value;
         return true;
     }
     if (!it->opt) return true;
@@ -205,6 +213,12 @@ static bool take_front(Scan *s, Options *o, const Item *it, const char **preset)
             return usage_error(s, "unknown --stats format '%s' (text, json or csv)", it->value);
         break;
     case OPT_OUTPUT: o->output = it->value; break;
+    case OPT_QUANTUM:
+        if (!parse_u32(s, it, &o->quantum)) return false;
+        if (!o->quantum) return usage_error(s, "--quantum: N must be at least 1");
+        break;
+    case OPT_PROGRESS: o->progress = 1; break;
+    case OPT_QUIET: o->progress = 0; break;
     case OPT_HELP: o->help = true; break;
     case OPT_VERSION: o->version = true; break;
     default: break;
@@ -237,8 +251,11 @@ static bool pass_knobs(Scan *s, Options *o) {
 
 bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) {
     const char *preset = NULL;
-    *o = (Options){.stats = STATS_TEXT, .preset = PRESET_DEFAULT, .oscfg = os_config_default()};
+    *o = (Options){.stats = STATS_TEXT, .preset = PRESET_DEFAULT, .oscfg = os_config_default(),
+                   .quantum = 10000, .progress = -1};
     Scan s = {.argc = argc, .argv = argv, .i = 1, .err = err, .errlen = errlen};
+    o->traces = calloc(argc > 0 ? (size_t)argc : 1, sizeof *o->traces);
+    if (!o->traces) return usage_error(&s, "out of memory");
     if (!pass_front(&s, o, &preset)) return false;
     if (o->help || o->version || o->list_presets) return true;
     if (!o->trace) return usage_error(&s, "no trace given (see --help)");
@@ -256,6 +273,11 @@ bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen) 
     if (why) return usage_error(&s, "invalid configuration: %s", why);
     if ((why = os_config_check(&o->oscfg))) return usage_error(&s, "invalid configuration: %s", why);
     return true;
+}
+
+void options_free(Options *o) {
+    free(o->traces);
+    o->traces = NULL;
 }
 
 /* ---- --help ----------------------------------------------------------------------------- */
@@ -313,10 +335,11 @@ void options_help(FILE *out) {
     MmuConfig def = mmu_config_default();
     int w = help_width(&def);
     char left[NAME_MAX_LEN + VALUE_MAX + 8], help[512];
-    fputs("usage: mmusim [OPTION]... TRACE\n"
-          "Replay an MMT v1 trace (a file, or '-' for standard input) through the x86\n"
-          "paging-unit model (and, in OS mode, the NT-style memory manager) and print its\n"
-          "statistics after a header naming the run.\n"
+    fputs("usage: mmusim [OPTION]... TRACE [TRACE]...\n"
+          "Replay a trace (MMT text or MMB binary, plain, .zst or .gz; '-' for standard\n"
+          "input) through the x86 paging-unit model (and, in OS mode, the NT-style memory\n"
+          "manager) and print its statistics after a header naming the run. Several traces\n"
+          "are per-process streams, interleaved --quantum accesses at a time.\n"
           "Exit status: 0 success, 1 a trace expectation failed, 2 bad input, usage or\n"
           "environment error.\n\nOptions:\n",
           out);

@@ -20,7 +20,11 @@
 typedef struct {
     MmuConfig cfg;       /* preset, then knobs; passes mmu_config_check() */
     const char *preset;  /* the preset's name (PRESET_DEFAULT when none was given) */
-    const char *trace;   /* the positional argument, "-" for standard input; NULL if none */
+    const char *trace;   /* the first positional argument, "-" for standard input; NULL if none */
+    const char **traces; /* every positional argument: one trace, or per-process streams */
+    size_t ntraces;
+    uint32_t quantum;    /* --quantum: accesses per turn when streams are interleaved */
+    int progress;        /* --progress 1, --quiet 0, default -1: when stderr is a terminal */
     const char *output;  /* --output FILE; NULL for standard output */
     StatsFormat stats;
     OsConfig oscfg;      /* the memory manager's knobs (--os.NAME), OS-mode traces only */
@@ -41,6 +45,7 @@ const OsKnob *os_knob_get(size_t i);
 /* Parse argv. False on a usage error, with a message (naming the option) in err. A trace is
  * required unless --help, --version or --list-presets is given. */
 bool options_parse(Options *o, int argc, char **argv, char *err, size_t errlen);
+void options_free(Options *o);
 
 void options_help(FILE *out);
 void options_list_presets(FILE *out);

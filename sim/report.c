@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VALUE_MAX 64 /* a formatted knob value */
@@ -71,8 +72,14 @@ static int text_value_width(const RunInfo *run) {
 static void write_text(FILE *out, const RunInfo *run) {
     int nw = extra_name_width(run, text_name_width()), vw = text_value_width(run);
     char val[VALUE_MAX];
-    fprintf(out, "mmusim %s\ntrace %s\npreset %s\n\nconfig\n", run->version, run->trace,
-            run->preset);
+    fprintf(out, "mmusim %s\n", run->version);
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const TraceInfo *t = &run->inputs[i];
+        fprintf(out, "trace %s\n  xxh3 %016" PRIx64 "\n", t->path, t->hash);
+        for (size_t k = 0; k < t->nheader; k++) fprintf(out, "  #%s\n", t->header[k]);
+    }
+    if (run->ninputs > 1) fprintf(out, "quantum %" PRIu32 "\n", run->quantum);
+    fprintf(out, "preset %s\n\nconfig\n", run->preset);
     for (size_t i = 0; i < knob_count(); i++) {
         const Knob *k = knob_get(i);
         knob_format(run->cfg, k, val, sizeof val);
@@ -113,6 +120,20 @@ static void write_json(FILE *out, const RunInfo *run) {
     json_string(out, run->version);
     fputs(",\n  \"trace\": ", out);
     json_string(out, run->trace);
+    fputs(",\n  \"inputs\": [", out);
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const TraceInfo *t = &run->inputs[i];
+        fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", out);
+        json_string(out, t->path);
+        fprintf(out, ", \"xxh3\": \"%016" PRIx64 "\", \"header\": [", t->hash);
+        for (size_t k = 0; k < t->nheader; k++) {
+            if (k) fputs(", ", out);
+            json_string(out, t->header[k]);
+        }
+        fputs("]}", out);
+    }
+    fputs("\n  ]", out);
+    if (run->ninputs > 1) fprintf(out, ",\n  \"quantum\": %" PRIu32, run->quantum);
     fputs(",\n  \"preset\": ", out);
     json_string(out, run->preset);
     fputs(",\n  \"config\": {", out);
@@ -156,15 +177,45 @@ static void csv_field(FILE *out, const char *s, bool first) {
 }
 
 /* Identification and knob columns first, counters after: rows of many runs share a header. */
+/* Several inputs' fields in one cell, separated by sep. */
+static void csv_joined(FILE *out, const RunInfo *run, int which, const char *sep) {
+    size_t len = 1;
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const TraceInfo *t = &run->inputs[i];
+        len += strlen(t->path) + 20 + strlen(sep);
+        for (size_t k = 0; k < t->nheader; k++) len += strlen(t->header[k]) + strlen(sep);
+    }
+    char *buf = malloc(len), *p = buf;
+    if (!buf) {
+        csv_field(out, "", false);
+        return;
+    }
+    *p = '\0';
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const TraceInfo *t = &run->inputs[i];
+        if (which == 0) p += sprintf(p, "%s%s", i ? sep : "", t->path);
+        else if (which == 1) p += sprintf(p, "%s%016" PRIx64, i ? sep : "", t->hash);
+        else
+            for (size_t k = 0; k < t->nheader; k++)
+                p += sprintf(p, "%s%s", p > buf ? sep : "", t->header[k]);
+    }
+    csv_field(out, buf, false);
+    free(buf);
+}
+
 static void write_csv(FILE *out, const RunInfo *run) {
     char val[VALUE_MAX];
-    fputs("mmusim,trace,preset", out);
+    fputs("mmusim,trace,xxh3,header,quantum,preset", out);
     for (size_t i = 0; i < knob_count(); i++) csv_field(out, knob_get(i)->name, false);
     for (size_t i = 0; i < stats_count(); i++) csv_field(out, stats_info(i)->name, false);
     for (size_t i = 0; i < run->nextra; i++) csv_field(out, run->extra[i].name, false);
     fputc('\n', out);
     csv_field(out, run->version, true);
-    csv_field(out, run->trace, false);
+    csv_joined(out, run, 0, " ");
+    csv_joined(out, run, 1, " ");
+    csv_joined(out, run, 2, "; ");
+    if (run->ninputs > 1) fprintf(out, ",%" PRIu32, run->quantum);
+    else fputc(',', out);
     csv_field(out, run->preset, false);
     for (size_t i = 0; i < knob_count(); i++) {
         knob_format(run->cfg, knob_get(i), val, sizeof val);

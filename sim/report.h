@@ -27,9 +27,21 @@ typedef struct {
     const char *help;
 } ExtraStat;
 
+/* One input trace: its name as given, the XXH3-64 of its uncompressed bytes, and its header
+ * lines (#fold, #source ...: trace.h, trace_meta). */
+typedef struct {
+    const char *path;
+    uint64_t hash;
+    const char *const *header;
+    size_t nheader;
+} TraceInfo;
+
 typedef struct {
     const char *version;
     const char *trace;     /* as given on the command line ("-" for standard input) */
+    const TraceInfo *inputs; /* every trace; several are interleaved per-process streams */
+    size_t ninputs;
+    uint32_t quantum;      /* with several inputs: accesses per turn */
     const char *preset;
     const MmuConfig *cfg;  /* the configuration the run started with */
     const MmuStats *stats;
