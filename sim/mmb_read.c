@@ -156,9 +156,10 @@ static int read_event(MmbReader *p, uint64_t w, uint64_t off, const Record **r, 
             return fail(p, off, err, errlen, "event string padding is not zero");
     if (memchr(text, '\0', (size_t)len) || memchr(text, '\n', (size_t)len))
         return fail(p, off + 16, err, errlen, "NUL or newline byte inside an event string");
-    if (code == MMB_EV_META) {
+    if (code == MMB_EV_META) { /* header lines count before the first record, as in MMT */
         const char *why;
-        if (!meta_add(p->meta, text, (size_t)len, &why)) return fail(p, off, err, errlen, "%s", why);
+        if (!p->record_seen && !meta_add(p->meta, text, (size_t)len, &why))
+            return fail(p, off, err, errlen, "%s", why);
         input_consume(p->in, 8 * (1 + (size_t)n));
         return 0;
     }

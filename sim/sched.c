@@ -22,6 +22,7 @@ typedef struct {
     uint64_t first_line;
     AccessBatch rest;     /* the part of a batch a quantum cut off */
     size_t rest_k;
+    const Record *held;   /* an access record read at the end of a turn, for the next one */
 } Stream;
 
 struct Sched {
@@ -151,7 +152,7 @@ static bool take_record(Sched *s, Stream *c, const Record *r) {
     if (c->exited)
         return fail_at(s, c, r->line, "a record after 'exit %u'", (unsigned)c->pid);
     if (r->kind == REC_ACCESS) {
-        if (s->left) s->left--;
+        s->left--; /* next_item() hands out an access only while the quantum lasts */
         return true;
     }
     if (r->kind != REC_OS) return true; /* expectations */
@@ -177,6 +178,39 @@ static bool take_record(Sched *s, Stream *c, const Record *r) {
     return true;
 }
 
+/* Hand out the next item of stream c, reading it first if need be. 1: handed out; 0: the
+ * stream has ended or its next item is an access that must wait for the next turn (the
+ * quantum is used up); -1: error. Records that are not accesses (expectations, events) run in
+ * the turn of the access before them, so that an expectation sees its own stream's access. */
+static int next_item(Sched *s, Stream *c, const Record **r, AccessBatch *b) {
+    if (c->rest_k == c->rest.n && !c->held) {
+        const Record *rec;
+        switch (trace_read(c->t, &rec, &c->rest)) {
+        case TRACE_END: c->state = ST_DONE; return 0;
+        case TRACE_ERROR: snprintf(s->err, sizeof s->err, "%s", trace_error(c->t)); return -1;
+        case TRACE_BATCH:
+            c->rest_k = 0;
+            if (c->exited) return fail_at(s, c, c->rest.pos, "a record after 'exit %u'", (unsigned)c->pid), -1;
+            break;
+        default: c->rest.n = c->rest_k = 0; c->held = rec; break;
+        }
+    }
+    bool access = c->rest_k < c->rest.n || c->held->kind == REC_ACCESS;
+    if (access && s->left == 0) return 0;
+    if (c->rest_k < c->rest.n) {
+        size_t give = c->rest.n - c->rest_k;
+        if (give > s->left) give = s->left;
+        *b = (AccessBatch){.w = c->rest.w + c->rest_k, .n = give,
+                           .pos = c->rest.pos + c->rest_k * c->rest.step, .step = c->rest.step};
+        c->rest_k += give;
+        s->left -= (uint32_t)give;
+        return 2;
+    }
+    *r = c->held;
+    c->held = NULL;
+    return take_record(s, c, *r) ? 1 : -1;
+}
+
 TraceStatus sched_read(Sched *s, const Record **r, AccessBatch *b, const char **file) {
     if (s->n == 1) {
         *file = trace_name(s->st[0].t);
@@ -184,11 +218,13 @@ TraceStatus sched_read(Sched *s, const Record **r, AccessBatch *b, const char **
         if (st == TRACE_ERROR) snprintf(s->err, sizeof s->err, "%s", trace_error(s->st[0].t));
         return st;
     }
+    bool turn_over = false;
     for (;;) {
         Stream *c = s->have_cur ? &s->st[s->cur] : NULL;
-        if (!c || c->state != ST_READY || s->left == 0) {
+        if (!c || c->state != ST_READY || turn_over) {
             c = pick(s);
             if (!c) return s->err[0] ? TRACE_ERROR : TRACE_END;
+            turn_over = false;
         }
         *file = trace_name(c->t);
         if (!c->started) {
@@ -209,28 +245,11 @@ TraceStatus sched_read(Sched *s, const Record **r, AccessBatch *b, const char **
             *r = &s->sw;
             return TRACE_RECORD;
         }
-        if (c->rest_k < c->rest.n) {
-            size_t give = c->rest.n - c->rest_k;
-            if (give > s->left) give = s->left;
-            *b = (AccessBatch){.w = c->rest.w + c->rest_k, .n = give,
-                               .pos = c->rest.pos + c->rest_k * c->rest.step, .step = c->rest.step};
-            c->rest_k += give;
-            s->left -= (uint32_t)give;
-            return TRACE_BATCH;
-        }
-        switch (trace_read(c->t, r, &c->rest)) {
-        case TRACE_END: c->state = ST_DONE; continue;
-        case TRACE_ERROR: snprintf(s->err, sizeof s->err, "%s", trace_error(c->t)); return TRACE_ERROR;
-        case TRACE_BATCH:
-            c->rest_k = 0;
-            if (c->exited) {
-                fail_at(s, c, c->rest.pos, "a record after 'exit %u'", (unsigned)c->pid);
-                return TRACE_ERROR;
-            }
-            continue;
-        default:
-            c->rest.n = c->rest_k = 0;
-            return take_record(s, c, *r) ? TRACE_RECORD : TRACE_ERROR;
+        switch (next_item(s, c, r, b)) {
+        case 2: return TRACE_BATCH;
+        case 1: return TRACE_RECORD;
+        case 0: turn_over = true; continue;
+        default: return TRACE_ERROR;
         }
     }
 }

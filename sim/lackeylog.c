@@ -1,0 +1,598 @@
+/* lackeylog.c - the lackey log reader (lackeylog.h). */
+#include "lackeylog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One read buffer per open log. Large reads keep the system-call cost per access negligible;
+ * the padding lets the scanner load 8 bytes past any line end without a bounds check. */
+#define LK_BUF (1u << 21)
+#define LK_PAD 64
+
+struct LkLog {
+    char *path;
+    int fd;
+    unsigned char *buf;
+    size_t len;    /* valid bytes in buf */
+    size_t pos;    /* the next line starts here */
+    size_t lim;    /* just after the last complete line in buf */
+    uint64_t base; /* file offset of buf[0] */
+    uint64_t body; /* file offset of the first record */
+    bool eof;
+    bool nl_added; /* a '\n' was supplied after a last line without one */
+    uint64_t ev_off; /* file offset of the line of the latest event (messages) */
+    LkHeader hdr;
+    LkSys sys;
+    char err[640];
+};
+
+/* Hex digit values, 16 and up for anything else. */
+static unsigned char hexval[256];
+
+static void init_tables(void) {
+    if (hexval['0'] == 0 && hexval['x'] == 16) return;
+    for (int i = 0; i < 256; i++) hexval[i] = 16;
+    for (int i = 0; i < 10; i++) hexval['0' + i] = (unsigned char)i;
+    for (int i = 0; i < 6; i++) hexval['a' + i] = hexval['A' + i] = (unsigned char)(10 + i);
+}
+
+const LkHeader *lk_header(const LkLog *l) { return &l->hdr; }
+const char *lk_path(const LkLog *l) { return l->path; }
+const LkSys *lk_sys(const LkLog *l) { return &l->sys; }
+const char *lk_error(const LkLog *l) { return l->err; }
+
+/* The 1-based line number of the byte at file offset off (counted only for messages). */
+static uint64_t line_of(const LkLog *l, uint64_t off) {
+    uint64_t line = 1, at = 0;
+    unsigned char tmp[1 << 16];
+    while (at < off) {
+        size_t want = off - at < sizeof tmp ? (size_t)(off - at) : sizeof tmp;
+        ssize_t r = pread(l->fd, tmp, want, (off_t)at);
+        if (r <= 0) break;
+        for (ssize_t i = 0; i < r; i++) line += tmp[i] == '\n';
+        at += (uint64_t)r;
+    }
+    return line;
+}
+
+static bool fail_at(LkLog *l, uint64_t off, const char *fmt, va_list ap) {
+    int n = snprintf(l->err, sizeof l->err, "%s:%llu: ", l->path, (unsigned long long)line_of(l, off));
+    if (n < 0 || (size_t)n >= sizeof l->err) n = 0;
+    vsnprintf(l->err + n, sizeof l->err - (size_t)n, fmt, ap);
+    return false;
+}
+
+bool lk_fail(LkLog *l, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fail_at(l, l->ev_off, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool fail_off(LkLog *l, uint64_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fail_off(LkLog *l, uint64_t off, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fail_at(l, off, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Keeps the unread bytes, reads more, and sets lim after the last complete line.
+ * 1: lines available; 0: end of file; -1: error (message set). */
+static int refill(LkLog *l) {
+    size_t keep = l->len - l->pos;
+    memmove(l->buf, l->buf + l->pos, keep);
+    l->base += l->pos;
+    l->pos = 0;
+    l->len = keep;
+    while (!l->eof && l->len < LK_BUF) {
+        ssize_t r = read(l->fd, l->buf + l->len, LK_BUF - l->len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            snprintf(l->err, sizeof l->err, "%s: %s", l->path, strerror(errno));
+            return -1;
+        }
+        if (r == 0) l->eof = true;
+        l->len += (size_t)r;
+    }
+    if (l->eof && l->len > 0 && l->buf[l->len - 1] != '\n' && !l->nl_added) {
+        l->buf[l->len++] = '\n'; /* a last line without a newline (the padding has room) */
+        l->nl_added = true;
+    }
+    memset(l->buf + l->len, 0, LK_PAD);
+    if (l->len == 0) {
+        l->lim = 0;
+        return 0;
+    }
+    size_t i = l->len;
+    while (i > 0 && l->buf[i - 1] != '\n') i--;
+    if (i == 0) {
+        fail_off(l, l->base, "line longer than %u bytes", LK_BUF);
+        return -1;
+    }
+    l->lim = i;
+    return 1;
+}
+
+static bool starts(const unsigned char *p, const unsigned char *e, const char *s) {
+    size_t n = strlen(s);
+    return (size_t)(e - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Parses a decimal number of at most 10 digits. */
+static const unsigned char *parse_dec(const unsigned char *p, const unsigned char *e, uint64_t *v) {
+    uint64_t x = 0;
+    const unsigned char *s = p;
+    while (p < e && *p >= '0' && *p <= '9' && p - s < 20) x = x * 10 + (uint64_t)(*p++ - '0');
+    if (p == s || (p < e && *p >= '0' && *p <= '9')) return NULL;
+    *v = x;
+    return p;
+}
+
+/* Parses 1..16 hex digits. */
+static const unsigned char *parse_hex(const unsigned char *p, const unsigned char *e, uint64_t *v) {
+    uint64_t x = 0;
+    const unsigned char *s = p;
+    while (p < e && hexval[*p] < 16 && p - s < 16) x = x << 4 | hexval[*p++];
+    if (p == s || (p < e && hexval[*p] < 16)) return NULL;
+    *v = x;
+    return p;
+}
+
+/* A system-call argument: 0xHEX, DEC or -DEC (two's complement). */
+static const unsigned char *parse_arg(const unsigned char *p, const unsigned char *e, uint64_t *v) {
+    if (e - p >= 2 && p[0] == '0' && p[1] == 'x') return parse_hex(p + 2, e, v);
+    if (p < e && *p == '-') {
+        const unsigned char *q = parse_dec(p + 1, e, v);
+        if (q) *v = (uint64_t)0 - *v;
+        return q;
+    }
+    return parse_dec(p, e, v);
+}
+
+/* "I  ADDR,SIZE" or " K ADDR,SIZE" in general form (any case, 1..16 digits). */
+static bool parse_access(const unsigned char *p, const unsigned char *e, LkAccess *a) {
+    if (e - p < 3) return false;
+    if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ') a->kind = 0;
+    else if (p[0] == ' ' && p[2] == ' ' && (p[1] == 'L' || p[1] == 'S' || p[1] == 'M'))
+        a->kind = p[1] == 'L' ? 1 : p[1] == 'S' ? 2 : 3;
+    else return false;
+    uint64_t addr, size;
+    const unsigned char *q = parse_hex(p + 3, e, &addr);
+    if (!q || q == e || *q != ',') return false;
+    q = parse_dec(q + 1, e, &size);
+    if (!q || q != e || size > 4096) return false;
+    a->addr = addr;
+    a->size = size ? (uint32_t)size : 1;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    LkCall call;
+} calls[] = {
+    {"sys_mmap", LKC_MMAP},         {"old_mmap", LKC_MMAP},     {"sys_old_mmap", LKC_MMAP},
+    {"sys_mmap2", LKC_MMAP2},       {"sys_munmap", LKC_MUNMAP}, {"sys_mprotect", LKC_MPROTECT},
+    {"sys_mremap", LKC_MREMAP},     {"sys_madvise", LKC_MADVISE}, {"sys_brk", LKC_BRK},
+    {"sys_open", LKC_OPEN},         {"sys_openat", LKC_OPENAT}, {"sys_memfd_create", LKC_MEMFD},
+    {"sys_close", LKC_CLOSE},       {"sys_dup", LKC_DUP},       {"sys_dup2", LKC_DUP2},
+    {"sys_dup3", LKC_DUP2},         {"sys_fcntl", LKC_FCNTL},   {"sys_fcntl64", LKC_FCNTL},
+    {"sys_execve", LKC_EXECVE},     {"exit_group", LKC_EXIT_GROUP},
+};
+
+static LkCall call_of(const unsigned char *name, size_t n) {
+    /* sys_fcntl prints as "sys_fcntl[ARG3=='arg']" */
+    for (size_t i = 0; i < n; i++)
+        if (name[i] == '[') n = i;
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        if (strlen(calls[i].name) == n && memcmp(calls[i].name, name, n) == 0) return calls[i].call;
+    return LKC_OTHER;
+}
+
+/* The last occurrence of s in [p, e). */
+static const unsigned char *find_last(const unsigned char *p, const unsigned char *e, const char *s) {
+    size_t n = strlen(s);
+    for (const unsigned char *q = e - n; q >= p && e - p >= (ptrdiff_t)n; q--)
+        if (memcmp(q, s, n) == 0) return q;
+    return NULL;
+}
+
+static const unsigned char *find_first(const unsigned char *p, const unsigned char *e, const char *s) {
+    size_t n = strlen(s);
+    for (const unsigned char *q = p; e - q >= (ptrdiff_t)n; q++)
+        if (memcmp(q, s, n) == 0) return q;
+    return NULL;
+}
+
+/* Parses "--> [tag] Success(0x..)" (p at "-->"). Returns where the result ends, NULL if it is
+ * not one. */
+static const unsigned char *parse_result(const unsigned char *p, const unsigned char *e, LkSys *s) {
+    p += 3;
+    while (p < e && *p == ' ') p++;
+    if (p < e && *p == '[') {
+        while (p < e && *p != ']') p++;
+        if (p == e) return NULL;
+        p++;
+        while (p < e && *p == ' ') p++;
+    }
+    if (starts(p, e, "...")) {
+        s->res = LKR_PENDING;
+        return p + 3;
+    }
+    if (starts(p, e, "NoWriteResult")) {
+        s->res = LKR_OK;
+        s->ret = 0;
+        return p + 13;
+    }
+    bool ok = starts(p, e, "Success(0x");
+    if (!ok && !starts(p, e, "Failure(0x")) return NULL;
+    p = parse_hex(p + 10, e, &s->ret);
+    if (!p || p == e || *p != ')') return NULL;
+    s->res = ok ? LKR_OK : LKR_FAIL;
+    return p + 1;
+}
+
+/* The text after a result: spaces, then nothing or (rarely, when two threads' output met) the
+ * start of another record on the same line. Returns the new read position. */
+static size_t after_result(LkLog *l, const unsigned char *p, const unsigned char *e) {
+    while (p < e && *p == ' ') p++;
+    return (size_t)((p < e ? p : e + 1) - l->buf);
+}
+
+/* A SYSCALL[...] line [p, e). Sets l->sys and l->pos. */
+static LkEvent parse_syscall(LkLog *l, const unsigned char *p, const unsigned char *e) {
+    LkSys *s = &l->sys;
+    *s = (LkSys){0};
+    uint64_t pid, tid, nr;
+    const unsigned char *q = parse_dec(p + 8, e, &pid);
+    if (q && q < e && *q == ',') q = parse_dec(q + 1, e, &tid);
+    else q = NULL;
+    if (q && starts(q, e, "](")) q = parse_dec(q + 2, e, &nr);
+    else q = NULL;
+    if (!q || !starts(q, e, ") ")) {
+        fail_off(l, l->ev_off, "malformed SYSCALL line");
+        return LKE_ERROR;
+    }
+    s->tid = (uint32_t)tid;
+    s->nr = (uint32_t)nr;
+    q += 2;
+    l->pos = (size_t)(e + 1 - l->buf);
+    if (starts(q, e, "... [async] ")) {
+        const unsigned char *r = find_first(q, e, "-->");
+        s->call = LKC_ASYNC_DONE;
+        const unsigned char *end = r ? parse_result(r, e, s) : NULL;
+        if (!end) {
+            fail_off(l, l->ev_off, "malformed system call result");
+            return LKE_ERROR;
+        }
+        l->pos = after_result(l, end, e);
+        return LKE_SYSCALL;
+    }
+    const unsigned char *name = q;
+    while (q < e && *q != ' ' && *q != '(') q++;
+    s->call = (uint8_t)call_of(name, (size_t)(q - name));
+    const unsigned char *created = find_last(q, e, "created child ");
+    if (created) {
+        uint64_t child;
+        const unsigned char *c = parse_dec(created + 14, e, &child);
+        if (!c || child == 0 || child > UINT32_MAX) {
+            fail_off(l, l->ev_off, "malformed 'created child' pid");
+            return LKE_ERROR;
+        }
+        s->call = LKC_FORK;
+        s->child = (uint32_t)child;
+    }
+    /* The result, if the line has one: after the last "--> ". */
+    const unsigned char *r = find_last(q, e, "--> ");
+    const unsigned char *rend = r ? parse_result(r, e, s) : NULL;
+    if (rend) l->pos = after_result(l, rend, e);
+    if (s->call == LKC_OTHER || s->call == LKC_FORK) return LKE_SYSCALL;
+    if (r && !rend) {
+        fail_off(l, l->ev_off, "malformed system call result");
+        return LKE_ERROR;
+    }
+    /* Arguments: "( a, b, ... )" up to the result (or the line end). */
+    const unsigned char *ae = r ? r : e;
+    while (q < ae && *q == ' ') q++;
+    if (q == ae || *q != '(') {
+        fail_off(l, l->ev_off, "malformed system call arguments");
+        return LKE_ERROR;
+    }
+    q++;
+    int path_arg = s->call == LKC_OPENAT ? 1 : (s->call == LKC_OPEN || s->call == LKC_EXECVE) ? 0 : -1;
+    for (int i = 0;; i++) {
+        while (q < ae && *q == ' ') q++;
+        if (q < ae && *q == ')') break;
+        if (i == LK_MAX_ARGS) {
+            fail_off(l, l->ev_off, "too many system call arguments");
+            return LKE_ERROR;
+        }
+        uint64_t v;
+        const unsigned char *n = parse_arg(q, ae, &v);
+        if (!n) {
+            fail_off(l, l->ev_off, "malformed system call argument %d", i + 1);
+            return LKE_ERROR;
+        }
+        s->arg[i] = v;
+        s->nargs = (uint8_t)(i + 1);
+        q = n;
+        if (i == path_arg && q < ae && *q == '(') {
+            /* 0xADDR(PATH): the path runs to the ")" that ends the argument */
+            const unsigned char *pe = find_first(q + 1, ae, "), ");
+            if (!pe) pe = find_first(q + 1, ae, ") )");
+            if (!pe) {
+                fail_off(l, l->ev_off, "malformed path argument");
+                return LKE_ERROR;
+            }
+            s->path = (const char *)q + 1;
+            s->pathlen = (size_t)(pe - q - 1);
+            q = pe + 1;
+        }
+        while (q < ae && *q == ' ') q++;
+        if (q < ae && *q == ',') {
+            q++;
+            continue;
+        }
+        if (q < ae && *q == ')') break;
+        fail_off(l, l->ev_off, "malformed system call arguments");
+        return LKE_ERROR;
+    }
+    static const uint8_t need[] = {
+        [LKC_MMAP] = 6,  [LKC_MMAP2] = 6, [LKC_MUNMAP] = 2, [LKC_MPROTECT] = 3, [LKC_MREMAP] = 4,
+        [LKC_MADVISE] = 3, [LKC_BRK] = 1,  [LKC_OPEN] = 2,   [LKC_OPENAT] = 3,   [LKC_MEMFD] = 1,
+        [LKC_CLOSE] = 1, [LKC_DUP] = 1,   [LKC_DUP2] = 2,   [LKC_FCNTL] = 2,    [LKC_EXECVE] = 1,
+        [LKC_EXIT_GROUP] = 1,
+    };
+    if (s->nargs < need[s->call]) {
+        fail_off(l, l->ev_off, "system call has %u arguments, expected at least %u", s->nargs,
+                 need[s->call]);
+        return LKE_ERROR;
+    }
+    return LKE_SYSCALL;
+}
+
+/* Every line that is not a plain access in the fast form. Returns LKE_MORE to go on
+ * scanning (an access appended to acc, or a line skipped), or an event. */
+static LkEvent slow_line(LkLog *l, LkAccess *acc, size_t *k) {
+    const unsigned char *p = l->buf + l->pos;
+    const unsigned char *e = memchr(p, '\n', l->lim - l->pos);
+    l->ev_off = l->base + l->pos;
+    l->pos = (size_t)(e + 1 - l->buf);
+    if (p == e) return LKE_MORE; /* blank line (thread output can leave one) */
+    if (parse_access(p, e, &acc[*k])) {
+        ++*k;
+        return LKE_MORE;
+    }
+    if (starts(p, e, "SYSCALL[")) return parse_syscall(l, p, e);
+    if (starts(p, e, " --> ")) {
+        l->sys = (LkSys){0};
+        const unsigned char *r = parse_result(p + 1, e, &l->sys);
+        if (!r) {
+            fail_off(l, l->ev_off, "malformed system call result");
+            return LKE_ERROR;
+        }
+        l->pos = after_result(l, r, e);
+        return LKE_RESULT;
+    }
+    if (starts(p, e, "==") || starts(p, e, "--") || starts(p, e, "**") || starts(p, e, "vex ") ||
+        starts(p, e, "valgrind:"))
+        return LKE_MORE; /* valgrind's own messages */
+    if (p[0] == 'I' || (p[0] == ' ' && e - p > 1 && (p[1] == 'L' || p[1] == 'S' || p[1] == 'M')))
+        fail_off(l, l->ev_off, "malformed access line (expected 'I  ADDR,SIZE' or ' L|S|M ADDR,SIZE' with SIZE 0..4096)");
+    else fail_off(l, l->ev_off, "unrecognised line in a lackey log");
+    return LKE_ERROR;
+}
+
+/* Eight lower-case hex digits at p (SWAR): false if any byte is not one. */
+static inline bool hex8(const unsigned char *p, uint64_t *v) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t n = (x & 0x0F0F0F0F0F0F0F0FULL) + ((x >> 6) & 0x0101010101010101ULL) * 9;
+    uint64_t gt9 = ((n + 0x7676767676767676ULL) >> 7) & 0x0101010101010101ULL;
+    if ((n & 0xF0F0F0F0F0F0F0F0ULL) || n + 0x3030303030303030ULL + gt9 * 0x27 != x) return false;
+    /* bytes d0..d7 (d0 first in the text, the most significant) -> one 32-bit value */
+    n = ((n & 0x000F000F000F000FULL) << 4) | ((n >> 8) & 0x000F000F000F000FULL);
+    n = ((n & 0x000000FF000000FFULL) << 8) | ((n >> 16) & 0x000000FF000000FFULL);
+    *v = ((n & 0xFFFF) << 16) | ((n >> 32) & 0xFFFF);
+    return true;
+}
+
+LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
+    size_t k = 0;
+    for (;;) {
+        const unsigned char *p = l->buf + l->pos, *lim = l->buf + l->lim;
+        while (p < lim && k < max) {
+            uint32_t head;
+            memcpy(&head, p, 4);
+            uint32_t kind;
+            switch (head & 0xFFFFFF) {
+            case 0x202049: kind = 0; break; /* "I  " */
+            case 0x204C20: kind = 1; break; /* " L " */
+            case 0x205320: kind = 2; break; /* " S " */
+            case 0x204D20: kind = 3; break; /* " M " */
+            default: goto slow;
+            }
+            uint64_t a;
+            const unsigned char *q = p + 3;
+            if (!hex8(q, &a)) goto slow;
+            q += 8;
+            while (hexval[*q] < 16) a = a << 4 | hexval[*q++];
+            if (*q != ',' || q - p > 3 + 16) goto slow;
+            uint32_t s = (uint32_t)(q[1] - '0');
+            if (s > 9) goto slow;
+            q += 2;
+            if (*q != '\n') {
+                uint32_t d = (uint32_t)(*q - '0');
+                if (d > 9) goto slow;
+                s = s * 10 + d;
+                q++;
+                while (*q != '\n') {
+                    d = (uint32_t)(*q - '0');
+                    if (d > 9 || s > 409) goto slow;
+                    s = s * 10 + d;
+                    q++;
+                }
+                if (s > 4096) goto slow;
+            }
+            acc[k].addr = a;
+            acc[k].size = s ? s : 1;
+            acc[k].kind = kind;
+            k++;
+            p = q + 1;
+            continue;
+        slow:
+            l->pos = (size_t)(p - l->buf);
+            LkEvent ev = slow_line(l, acc, &k);
+            if (ev != LKE_MORE) {
+                *n = k;
+                return ev;
+            }
+            p = l->buf + l->pos;
+            lim = l->buf + l->lim;
+        }
+        l->pos = (size_t)(p - l->buf);
+        if (k == max) {
+            *n = k;
+            return LKE_MORE;
+        }
+        /* p reached lim: the buffer holds no further complete line */
+        if (k) {
+            *n = k;
+            return LKE_MORE;
+        }
+        int r = refill(l);
+        if (r < 0) {
+            *n = 0;
+            return LKE_ERROR;
+        }
+        if (r == 0) {
+            *n = 0;
+            return LKE_EOF;
+        }
+    }
+}
+
+/* Reads the ==PID== header lines; leaves the reader at the first record. */
+static bool read_header(LkLog *l) {
+    bool any = false;
+    for (;;) {
+        if (l->pos >= l->lim) {
+            int r = refill(l);
+            if (r < 0) return false;
+            if (r == 0) {
+                if (!any) {
+                    snprintf(l->err, sizeof l->err, "%s: empty file, not a lackey log", l->path);
+                    return false;
+                }
+                l->hdr.empty = true;
+                break;
+            }
+        }
+        const unsigned char *p = l->buf + l->pos;
+        const unsigned char *e = memchr(p, '\n', l->lim - l->pos);
+        if (!starts(p, e, "==")) {
+            l->hdr.fork_child = starts(p, e, " --> ");
+            break;
+        }
+        uint64_t pid;
+        const unsigned char *q = parse_dec(p + 2, e, &pid);
+        if (!q || !starts(q, e, "==") || pid == 0 || pid > UINT32_MAX)
+            return fail_off(l, l->base + l->pos, "malformed valgrind header line (expected '==PID== ...')");
+        if (any && pid != l->hdr.pid)
+            return fail_off(l, l->base + l->pos, "header line of pid %llu in the log of pid %u",
+                            (unsigned long long)pid, l->hdr.pid);
+        l->hdr.pid = (uint32_t)pid;
+        any = true;
+        q += 2;
+        while (q < e && *q == ' ') q++;
+        if (starts(q, e, "Command: ") && !l->hdr.command) {
+            size_t n = (size_t)(e - q - 9);
+            if (!(l->hdr.command = malloc(n + 1))) return false;
+            memcpy(l->hdr.command, q + 9, n);
+            l->hdr.command[n] = 0;
+        } else if (starts(q, e, "Parent PID: ")) {
+            uint64_t pp;
+            if (!parse_dec(q + 12, e, &pp) || pp > UINT32_MAX)
+                return fail_off(l, l->base + l->pos, "malformed 'Parent PID' line");
+            l->hdr.ppid = (uint32_t)pp;
+        }
+        l->pos = (size_t)(e + 1 - l->buf);
+    }
+    if (!any) {
+        snprintf(l->err, sizeof l->err, "%s:1: not a lackey log (no '==PID==' header)", l->path);
+        return false;
+    }
+    if (!l->hdr.command) {
+        snprintf(l->err, sizeof l->err, "%s: the valgrind header has no 'Command:' line", l->path);
+        return false;
+    }
+    l->body = l->base + l->pos;
+    return true;
+}
+
+LkLog *lk_open(const char *path, char *err, size_t errlen) {
+    init_tables();
+    LkLog *l = calloc(1, sizeof *l);
+    if (!l || !(l->path = strdup(path)) || !(l->buf = malloc(LK_BUF + LK_PAD))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        if (l) free(l->path), free(l);
+        return NULL;
+    }
+    l->fd = open(path, O_RDONLY);
+    if (l->fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        free(l->buf), free(l->path), free(l);
+        return NULL;
+    }
+    if (!read_header(l)) {
+        snprintf(err, errlen, "%s", l->err[0] ? l->err : "out of memory");
+        lk_close(l);
+        return NULL;
+    }
+    return l;
+}
+
+bool lk_rewind(LkLog *l) {
+    if (lseek(l->fd, (off_t)l->body, SEEK_SET) < 0) {
+        snprintf(l->err, sizeof l->err, "%s: %s", l->path, strerror(errno));
+        return false;
+    }
+    l->base = l->body;
+    l->len = l->pos = l->lim = 0;
+    l->eof = l->nl_added = false;
+    return true;
+}
+
+void lk_close(LkLog *l) {
+    if (!l) return;
+    if (l->fd >= 0) close(l->fd);
+    free(l->hdr.command);
+    free(l->buf);
+    free(l->path);
+    free(l);
+}
+
+size_t lk_command_words(const char *cmd, char *out, size_t outlen) {
+    size_t o = 0, words = 0;
+    bool in = false;
+    if (outlen == 0) return 0;
+    for (const char *p = cmd; *p && o + 2 < outlen; p++) {
+        if (*p == ' ') {
+            if (in) out[o++] = 0, in = false;
+            continue;
+        }
+        if (!in) words++, in = true;
+        if (*p == '\\' && p[1]) p++;
+        out[o++] = *p;
+    }
+    if (in) out[o++] = 0;
+    out[o] = 0;
+    return words;
+}

@@ -1,0 +1,127 @@
+/* mmconvert - convert traces between MMT text and MMB binary, plain or compressed.
+ *
+ * usage: mmconvert [--level N] [--progress|--quiet] IN OUT
+ * IN is any trace mmusim reads (format and compression are sniffed; '-' is standard input).
+ * OUT's name chooses the output: NAME.mmt or NAME.mmb, optionally with .zst or .gz
+ * (tracewrite.h); '-' writes MMT text to standard output. Header lines (#source, #fold ...)
+ * are carried over. Every record is read through the strict readers, so a conversion is also
+ * a full check of the input: a bad line stops it with FILE:LINE (or byte offset) and exit 2,
+ * and the partial output is removed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "progress.h"
+#include "trace.h"
+#include "tracewrite.h"
+
+#define ERR_MAX 1536
+
+static int usage(const char *why) {
+    fprintf(stderr, "mmconvert: %s\nusage: mmconvert [--level N] [--progress|--quiet] IN OUT\n"
+                    "OUT: NAME.mmt or NAME.mmb, optionally .zst or .gz; '-' for MMT on standard "
+                    "output\n", why);
+    return 2;
+}
+
+static bool write_batch(TraceWriter *w, const AccessBatch *b) {
+    for (size_t k = 0; k < b->n; k++) {
+        uint64_t x = b->w[k];
+        if (!tw_access(w, (unsigned)(x >> 32 & 3), (uint32_t)x, (uint32_t)(x >> 40 & 0xFF)))
+            return false;
+    }
+    return true;
+}
+
+static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
+    const Record *r;
+    AccessBatch b;
+    TraceStatus st;
+    bool header_done = false;
+    while ((st = trace_read(t, &r, &b)) == TRACE_RECORD || st == TRACE_BATCH) {
+        if (!header_done) { /* the reader has seen the header lines by its first record */
+            for (size_t i = 0; trace_meta(t, i); i++)
+                if (!tw_meta(w, trace_meta(t, i))) break;
+            header_done = true;
+        }
+        bool ok = st == TRACE_BATCH ? write_batch(w, &b) : tw_record(w, r);
+        if (!ok) {
+            snprintf(err, ERR_MAX, "%s", tw_error(w));
+            return false;
+        }
+        progress_update(pg, tw_accesses(w), trace_file_pos(t), trace_file_size(t));
+    }
+    if (st == TRACE_ERROR) {
+        snprintf(err, ERR_MAX, "%s", trace_error(t));
+        return false;
+    }
+    if (!header_done)
+        for (size_t i = 0; trace_meta(t, i); i++) tw_meta(w, trace_meta(t, i));
+    return true;
+}
+
+int main(int argc, char **argv) {
+    int level = 0, mode = -1;
+    const char *paths[2];
+    int np = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--level") == 0 || strncmp(a, "--level=", 8) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || n < 1 || n > 19) return usage("--level needs a number 1..19");
+            level = (int)n;
+        } else if (strcmp(a, "--progress") == 0) {
+            mode = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            mode = 0;
+        } else if (a[0] == '-' && a[1]) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "unknown option '%s'", a);
+            return usage(msg);
+        } else if (np < 2) {
+            paths[np++] = a;
+        } else {
+            return usage("more than two files given");
+        }
+    }
+    if (np < 2) return usage("needs IN and OUT");
+    TwFormat fmt = TW_MMT;
+    TwCompress comp = TW_PLAIN;
+    if (strcmp(paths[1], "-") != 0 && !tw_format_from_name(paths[1], &fmt, &comp)) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "%s: unknown output format (the name must end in .mmt or .mmb, "
+                                  "optionally followed by .zst or .gz)", paths[1]);
+        return usage(msg);
+    }
+    if (comp == TW_GZIP && level > 9) return usage("--level for gzip output is 1..9");
+    char err[ERR_MAX];
+    Trace *t = trace_open(paths[0], err, sizeof err);
+    if (!t) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    TraceWriter *w = tw_open(paths[1], fmt, comp, level, err, sizeof err);
+    if (!w) {
+        fprintf(stderr, "%s\n", err);
+        trace_close(t);
+        return 2;
+    }
+    Progress *pg = progress_new(mode, "mmconvert");
+    bool ok = convert(t, w, pg, err);
+    progress_end(pg);
+    char cerr[ERR_MAX];
+    if (!tw_close(w, cerr, sizeof cerr) && ok) {
+        snprintf(err, sizeof err, "%s", cerr);
+        ok = false;
+    }
+    trace_close(t);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        if (strcmp(paths[1], "-") != 0) remove(paths[1]);
+        return 2;
+    }
+    return 0;
+}
