@@ -53,6 +53,7 @@ struct Exec {
     ExpectTally tally;
     bool mode_known, os_mode;
     uint32_t check_every, since_check;
+    uint64_t accesses;  /* access records executed (a split access counts once) */
     OsConfig oscfg;
     Os *os;
     ExtraStat *extra;
@@ -361,7 +362,10 @@ static bool run_access_from(Exec *b, const Record *r, bool first_done) {
     return b->os ? check_invariants(b, r) : true;
 }
 
-static bool run_access(Exec *b, const Record *r) { return run_access_from(b, r, false); }
+static bool run_access(Exec *b, const Record *r) {
+    b->accesses++;
+    return run_access_from(b, r, false);
+}
 
 /* Batch word kind (I L S M) -> AccessKind. */
 static const uint8_t batch_kind[4] = {ACC_FETCH, ACC_READ, ACC_WRITE, ACC_WRITE};
@@ -376,6 +380,7 @@ bool exec_batch(Exec *b, const AccessBatch *bt) {
         b->mode_known = b->os_mode = true;
         if (!start_os(b, &r)) return false;
     }
+    b->accesses += bt->n;
     bool lean = !b->log && !(b->os && b->check_every);
     if (b->os && !os_current(b->os)) lean = false; /* run_access() reports it */
     Outcome *o = &b->acc;
@@ -503,9 +508,20 @@ static bool exec_os(Exec *b, const Record *r) {
     return run_expect(b, r);
 }
 
+static const char accesses_help[] = "access records replayed (a page-crossing access counts once)";
+
 const ExtraStat *exec_extra_stats(Exec *b, size_t *n) {
     *n = 0;
-    if (!b->os) return NULL;
+    if (!b->os) {
+        ExtraStat *x = realloc(b->extra, sizeof *x);
+        if (!x) return NULL;
+        b->extra = x;
+        snprintf(x->name, sizeof x->name, "trace.accesses");
+        x->value = b->accesses;
+        x->help = accesses_help;
+        *n = 1;
+        return x;
+    }
     uint32_t pid, nproc = 0;
     OsFaultStats ps;
     while (os_process_stats(b->os, nproc, &pid, &ps)) nproc++;
@@ -521,6 +537,7 @@ const ExtraStat *exec_extra_stats(Exec *b, size_t *n) {
         x[k++].help = "memory-manager knob";
     }
 #define EXTRA(nm, v, h) (snprintf(x[k].name, sizeof x[k].name, "%s", nm), x[k].value = (v), x[k++].help = (h))
+    EXTRA("trace.accesses", b->accesses, accesses_help);
     for (int c = 1; c < FAULT_CLASSES; c++) {
         snprintf(x[k].name, sizeof x[k].name, "os.fault.%s", fault_class_name((FaultClass)c));
         x[k].value = s->total.faults[c];

@@ -51,8 +51,8 @@ typedef struct {
 } ExpectTally;
 ExpectTally exec_expectations(const Exec *b);
 
-/* The memory manager's counters (none in bare mode, and NULL if out of memory), valid until
- * the next call. */
+/* The executor's access count and the memory manager's counters (OS mode); NULL if out of
+ * memory. Valid until the next call. */
 const ExtraStat *exec_extra_stats(Exec *b, size_t *n);
 
 #endif
