@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake make gcc libc6-dev pkg-config libzstd-dev zlib1g-dev libxxhash-dev gcc-multilib valgrind zstd)
+packages=(cmake make gcc libc6-dev pkg-config libzstd-dev zlib1g-dev libxxhash-dev gcc-multilib valgrind zstd time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

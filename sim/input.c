@@ -39,8 +39,10 @@ struct Input {
     char *buf; /* INPUT_BUF bytes */
 };
 
-static void set_error(Input *in, const char *fmt, const char *a, unsigned long long b) {
-    snprintf(in->err, sizeof in->err, fmt, in->name, a, b);
+/* "NAME: corrupt FORMAT stream: WHY (near compressed byte N)". */
+static void corrupt(Input *in, const char *format, const char *why, unsigned long long at) {
+    snprintf(in->err, sizeof in->err, "%s: corrupt %s stream: %s (near compressed byte %llu)",
+             in->name, format, why, at);
 }
 
 /* More raw bytes into in->raw (the unread ones moved to the front). False on a read error. */
@@ -144,29 +146,34 @@ static unsigned long long raw_offset(const Input *in) {
     return (unsigned long long)input_file_pos(in);
 }
 
+/* The decompressor has used every raw byte. 1: more were read; 0: the file ended where the
+ * compressed stream may end (at_boundary), so the trace is over; -1: a read error, or a file
+ * that ends inside a frame (format names the compressor in the message). */
+static int need_raw(Input *in, bool at_boundary, const char *format) {
+    if (!in->raw_eof) return read_raw(in) ? 1 : -1;
+    if (!at_boundary) {
+        snprintf(in->err, sizeof in->err, "%s: truncated %s stream (compressed input ends at byte %llu)",
+                 in->name, format, raw_offset(in));
+        return -1;
+    }
+    in->eof = true;
+    return 0;
+}
+
 /* Decompress into dst (room bytes); returns the bytes produced, or (size_t)-1 on error. Sets
  * in->eof when the compressed stream is over. */
 static size_t fill_zstd(Input *in, char *dst, size_t room) {
     ZSTD_outBuffer out = {dst, room, 0};
     while (out.pos == 0) {
         if (in->raw_pos == in->raw_end) {
-            if (in->raw_eof) {
-                if (in->zst_left) {
-                    set_error(in, "%s: truncated zstd stream%s (compressed input ends at byte %llu)",
-                              "", raw_offset(in));
-                    return (size_t)-1;
-                }
-                in->eof = true;
-                return 0;
-            }
-            if (!read_raw(in)) return (size_t)-1;
+            int more = need_raw(in, in->zst_left == 0, "zstd");
+            if (more <= 0) return more < 0 ? (size_t)-1 : 0;
             continue;
         }
         ZSTD_inBuffer zin = {in->raw, in->raw_end, in->raw_pos};
         size_t hint = ZSTD_decompressStream(in->zd, &out, &zin);
         if (ZSTD_isError(hint)) {
-            set_error(in, "%s: corrupt zstd stream: %s (near compressed byte %llu)",
-                      ZSTD_getErrorName(hint), raw_offset(in));
+            corrupt(in, "zstd", ZSTD_getErrorName(hint), raw_offset(in));
             return (size_t)-1;
         }
         in->raw_pos = zin.pos;
@@ -180,16 +187,8 @@ static size_t fill_gzip(Input *in, char *dst, size_t room) {
     in->gz.avail_out = (uInt)room;
     while (in->gz.avail_out == room) {
         if (in->raw_pos == in->raw_end) {
-            if (in->raw_eof) {
-                if (!in->gz_member_done) {
-                    set_error(in, "%s: truncated gzip stream%s (compressed input ends at byte %llu)",
-                              "", raw_offset(in));
-                    return (size_t)-1;
-                }
-                in->eof = true;
-                return 0;
-            }
-            if (!read_raw(in)) return (size_t)-1;
+            int more = need_raw(in, in->gz_member_done, "gzip");
+            if (more <= 0) return more < 0 ? (size_t)-1 : 0;
             continue;
         }
         if (in->gz_member_done) { /* another gzip member follows (concatenated files) */
@@ -203,8 +202,7 @@ static size_t fill_gzip(Input *in, char *dst, size_t room) {
         if (st == Z_STREAM_END) {
             in->gz_member_done = true;
         } else if (st != Z_OK && st != Z_BUF_ERROR) {
-            set_error(in, "%s: corrupt gzip stream: %s (near compressed byte %llu)",
-                      in->gz.msg ? in->gz.msg : "inflate failed", raw_offset(in));
+            corrupt(in, "gzip", in->gz.msg ? in->gz.msg : "inflate failed", raw_offset(in));
             return (size_t)-1;
         }
     }
