@@ -400,7 +400,9 @@ static bool hit_usable(Mmu *m, const TlbEntry *e, const Access *a) {
         m->st.rewalk_rights++;
         return false;
     }
-    if (a->kind == ACC_WRITE && !(e->flags & TLBE_DIRTY)) {
+    /* & rather than &&: reads and writes interleave at random, so a branch on the kind alone
+     * would be mispredicted often. */
+    if ((a->kind == ACC_WRITE) & !(e->flags & TLBE_DIRTY)) {
         m->st.rewalk_dirty++;
         return false;
     }
@@ -510,15 +512,13 @@ static WalkStatus start_walk(Mmu *m) {
     const Access *a = &m->acc;
     ++*m->path[a->kind].walk;
     m->ad_next = 0;
-    TlbSlot slot;
-    const TlbEntry *pde = m->pdec ? tlb_lookup(m->pdec, a->la, m->env.large_shift, &slot) : NULL;
+    const TlbEntry *pde = m->pdec ? tlb_lookup_touch(m->pdec, a->la, m->env.large_shift) : NULL;
     m->from_pdec = pde != NULL;
     if (!pde) {
         m->st.pdec_misses += m->pdec != NULL;
         return settle(m, walk_begin(&m->walk, &m->env, a->la, (AccessKind)a->kind, a->implicit));
     }
     m->st.pdec_hits++;
-    tlb_touch(m->pdec, slot);
     return settle(m, walk_begin_at_table(&m->walk, &m->env, a->la, (AccessKind)a->kind,
                                          a->implicit, pde->frame, pde->rights));
 }

@@ -17,6 +17,8 @@
 
 #include "mmusim/mm_assert.h"
 
+#include "hotcold.h"
+
 enum { NEXT, PREV };
 typedef uint16_t Node[2]; /* LRU, FIFO: one way of the recency list */
 
@@ -163,6 +165,23 @@ uint32_t repl_victim(Repl *r, const void *state) {
     case REPL_PLRU: return plru_victim(r, *(const uint64_t *)state);
     case REPL_LRU:
     case REPL_FIFO: return ((const Node *)state)[r->ways][PREV];
+    case REPL_RANDOM: return (uint32_t)(rng_next(r) % r->ways);
+    }
+    MM_ASSERT(0);
+}
+
+HOT uint32_t repl_replace(Repl *r, void *state) {
+    uint32_t way;
+    switch (r->policy) {
+    case REPL_PLRU:
+        way = plru_victim(r, *(const uint64_t *)state);
+        plru_mark(r, state, way);
+        return way;
+    case REPL_LRU:
+    case REPL_FIFO:
+        way = ((const Node *)state)[r->ways][PREV];
+        list_to_front(state, r->ways, way);
+        return way;
     case REPL_RANDOM: return (uint32_t)(rng_next(r) % r->ways);
     }
     MM_ASSERT(0);

@@ -123,10 +123,9 @@ static inline TlbEntry *rec_entries(const Array *a, unsigned char *rec) {
 static inline uint32_t array_key(uint32_t vpn) { return vpn << 1 | 1; }
 
 /* The way holding vpn in its set, or -1. Four keys per step (see Array): a miss in a 12-way
- * set costs three loop steps, not twelve. A hit on a way the branch predictor cannot guess
- * costs a misprediction (the PDE cache of the walk-heavy benchmark: a tenth of its time);
- * portable branch-free selections among the four keys were tried and cost as much again in
- * instructions, and slowed the hit-dominated stream. */
+ * set costs three loop steps, not twelve. The cheapest search when hits land on a way the
+ * branch predictor can guess (an L1 TLB's few hot pages all sit in way 0) and misses are
+ * predicted too; otherwise see array_find_scattered. */
 static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
     *set = vpn & a->set_mask;
     const uint32_t *k = rec_keys(set_rec(a, *set)), *end = k + a->slots, want = array_key(vpn);
@@ -135,6 +134,26 @@ static inline int array_find(const Array *a, uint32_t vpn, uint32_t *set) {
         if (p[1] == want) return (int)(p - k) + 1;
         if (p[2] == want) return (int)(p - k) + 2;
         if (p[3] == want) return (int)(p - k) + 3;
+    }
+    return -1;
+}
+
+/* array_find with one branch per four keys instead of one per key: for arrays whose hits land
+ * on ways that follow no pattern. The PDE cache of a walk-heavy replay hits on way 0 or 1 at
+ * random, and array_find's per-key branch mispredicted every other hit (a tenth of such a
+ * replay's time); this costs a few more instructions per step, which an L1 hit on way 0 would
+ * pay for nothing. A valid key is in a set at most once and the padding never matches, so at
+ * most one of the four keys matches: a match in way 1 or 3 sets bit 0 of w, one in way 2 or 3
+ * bit 1, so w is that way (0 if none of the last three matches), and one compare confirms it.
+ * Written so because gcc turns 3 * (p[3] == want), or a test of "any compare true", back into
+ * a branch on one key. */
+static inline int array_find_scattered(const Array *a, uint32_t vpn, uint32_t *set) {
+    *set = vpn & a->set_mask;
+    const uint32_t *k = rec_keys(set_rec(a, *set)), *end = k + a->slots, want = array_key(vpn);
+    for (const uint32_t *p = k; p < end; p += 4) {
+        uint32_t m3 = p[3] == want;
+        uint32_t w = ((uint32_t)(p[1] == want) | m3) + 2 * ((uint32_t)(p[2] == want) | m3);
+        if (p[w] == want) return (int)(p - k) + (int)w;
     }
     return -1;
 }
@@ -329,6 +348,28 @@ HOT const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, T
     return store_lookup(&t->store, la, large_shift, slot);
 }
 
+/* array_lookup through array_find_scattered, and the hit's touch, from one record address. */
+static inline const TlbEntry *array_lookup_touch(const Array *a, uint32_t vpn) {
+    uint32_t set;
+    int w = array_find_scattered(a, vpn, &set);
+    if (w < 0) return NULL;
+    unsigned char *rec = set_rec(a, set);
+    repl_touch(a->repl, rec_repl(a, rec), (uint32_t)w);
+    return &rec_entries(a, rec)[w];
+}
+
+/* The same search and touch as tlb_lookup then tlb_touch (the unbounded store has no
+ * replacement state to touch). */
+HOT const TlbEntry *tlb_lookup_touch(Tlb *t, uint32_t la, uint8_t large_shift) {
+    const Array *s = &t->arr[TLB_SMALL], *l = &t->arr[TLB_LARGE];
+    const TlbEntry *e = NULL;
+    if (s->valid) e = array_lookup_touch(s, la >> 12);
+    if (!e && l->valid) e = array_lookup_touch(l, la >> large_shift);
+    if (e || !t->unbounded) return e;
+    TlbSlot ignored;
+    return store_lookup(&t->store, la, large_shift, &ignored);
+}
+
 HOT void tlb_touch(Tlb *t, TlbSlot slot) {
     if (slot.array == TLB_UNBOUNDED) return;
     const Array *a = &t->arr[slot.array];
@@ -348,12 +389,11 @@ static inline void write_entry(TlbEntry *d, const TlbEntry *tr, uint32_t la, uin
                     .rights = tr->rights, .flags = tr->flags};
 }
 
-/* tlb_fill into array `which`, in entries of 1 << shift bytes. The caller guarantees the page
- * is not cached here (tlb_fill's contract), so the fill takes the lowest invalid way, or, when
- * the set is full, the policy's victim. */
-static inline bool array_fill(Tlb *t, uint8_t which, uint8_t shift, const TlbEntry *tr,
+/* tlb_fill into array a (number `which`), in entries of 1 << shift bytes. The caller
+ * guarantees the page is not cached here (tlb_fill's contract), so the fill takes the lowest
+ * invalid way, or, when the set is full, the policy's victim. */
+static inline bool array_fill(Array *a, uint8_t which, uint8_t shift, const TlbEntry *tr,
                               uint32_t la, TlbFill *f, TlbEntry *victim) {
-    Array *a = &t->arr[which];
     if (!a->sets) {
         *f = (TlbFill){.slot = {.array = which}};
         return false;
@@ -365,20 +405,20 @@ static inline bool array_fill(Tlb *t, uint8_t which, uint8_t shift, const TlbEnt
     TlbEntry *e = rec_entries(a, rec);
 #ifndef NDEBUG
     uint32_t ignored;
-    MM_ASSERT(array_find(a, vpn, &ignored) < 0);
+    MM_ASSERT(array_find(a, vpn, &ignored) < 0 && array_find_scattered(a, vpn, &ignored) < 0);
 #endif
     bool evicted = k[a->slots] == a->ways;
     if (!evicted) {
         while (k[way]) way++;
         k[a->slots]++;
         a->valid++;
+        repl_fill(a->repl, st, way);
     } else { /* the victim's place: used and valid stay; frags stays an upper bound */
-        way = repl_victim(a->repl, st);
+        way = repl_replace(a->repl, st);
         if (victim) *victim = e[way];
     }
     k[way] = array_key(vpn);
-    a->frags += shift < tr->page_shift;
-    repl_fill(a->repl, st, way);
+    if (shift < tr->page_shift) a->frags++; /* the same test as in write_entry: one branch */
     write_entry(&e[way], tr, la, shift);
     *f = (TlbFill){.stored = true, .evicted = evicted,
                    .slot = {.array = which, .set = set, .way = way}};
@@ -397,9 +437,9 @@ COLD static bool store_fill(Store *s, const TlbEntry *tr, uint32_t la, TlbFill *
 HOT bool tlb_fill(Tlb *t, const TlbEntry *tr, uint32_t la, TlbFill *f, TlbEntry *victim) {
     if (t->unbounded) return store_fill(&t->store, tr, la, f);
     /* Large pages go to the large array; without one, as 4 KiB fragments to the small one. */
-    bool large = tr->page_shift > 12 && t->arr[TLB_LARGE].sets;
-    return array_fill(t, large ? TLB_LARGE : TLB_SMALL, large ? tr->page_shift : 12, tr, la, f,
-                      victim);
+    if (tr->page_shift > 12 && t->arr[TLB_LARGE].sets)
+        return array_fill(&t->arr[TLB_LARGE], TLB_LARGE, tr->page_shift, tr, la, f, victim);
+    return array_fill(&t->arr[TLB_SMALL], TLB_SMALL, 12, tr, la, f, victim);
 }
 
 TlbEntry tlb_translation(const TlbEntry *e) {

@@ -161,9 +161,12 @@ static WalkStatus finish(Walk *w, const WalkEnv *env, uint64_t leaf, bool large)
     w->page_shift = large ? env->large_shift : 12;
     w->frame = leaf_frame(env, leaf, large);
     w->paddr = w->frame | (w->la & ((UINT32_C(1) << w->page_shift) - 1));
-    w->global = env->pge && (leaf & PTE_G);
-    w->dirty = (leaf & PTE_D) || kind == ACC_WRITE;
-    uint64_t leaf_d = kind == ACC_WRITE ? ~leaf & PTE_D : 0;
+    /* Flags and masks rather than branches on the access kind: reads and writes interleave at
+     * random in a replay, so a branch on the kind is mispredicted at every other change. */
+    uint64_t is_write = (uint64_t)(kind == ACC_WRITE);
+    w->global = env->pge & ((leaf & PTE_G) != 0);
+    w->dirty = ((leaf & PTE_D) != 0) | is_write;
+    uint64_t leaf_d = ~leaf & PTE_D & (0 - is_write);
     if (!leaf_d && (w->entry[0] & w->entry[w->lvl] & PTE_A)) return WALK_DONE; /* no write-back */
     for (uint8_t i = 0; i <= w->lvl; i++) {
         uint64_t set = (~w->entry[i] & PTE_A) | (i == w->lvl ? leaf_d : 0);

@@ -111,6 +111,40 @@ static void test_lru_fifo_many_ways(void) {
     }
 }
 
+/* repl_replace is repl_victim then repl_fill of the victim: two copies of a policy, one
+ * replacing with repl_replace and one with the two calls, see the same touches and must pick
+ * the same victims (and, for RANDOM, draw the same numbers). */
+static void check_replace(ReplPolicy p, uint32_t ways) {
+    Repl *a = repl_new(p, ways, 9), *b = repl_new(p, ways, 9);
+    uint64_t sa[520], sb[520], x = 777;
+    repl_state_init(a, sa);
+    repl_state_init(b, sb);
+    for (uint32_t w = 0; w < ways; w++) repl_fill(a, sa, w), repl_fill(b, sb, w);
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x % 3) {
+            uint32_t w = (uint32_t)(x >> 8) % ways;
+            repl_touch(a, sa, w);
+            repl_touch(b, sb, w);
+            continue;
+        }
+        uint32_t v = repl_victim(b, sb);
+        repl_fill(b, sb, v);
+        bad += repl_replace(a, sa) != v;
+    }
+    CHECK_EQ(bad, 0);
+    repl_free(a);
+    repl_free(b);
+}
+
+static void test_replace(void) {
+    uint32_t ways[] = {1, 2, 4, 8, 12, 16, 64};
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++)
+        for (int p = 0; p < REPL_POLICIES; p++)
+            if (!repl_check((ReplPolicy)p, ways[i])) check_replace((ReplPolicy)p, ways[i]);
+}
+
 static void test_checks(void) {
     CHECK(repl_check(REPL_PLRU, 12) != NULL);
     CHECK(repl_check(REPL_PLRU, 16) == NULL);
@@ -128,6 +162,7 @@ int main(void) {
     RUN(test_fifo);
     RUN(test_random);
     RUN(test_lru_fifo_many_ways);
+    RUN(test_replace);
     RUN(test_checks);
     return t_done();
 }

@@ -134,6 +134,54 @@ static void test_unbounded(void) {
     tlb_free(t);
 }
 
+/* tlb_lookup_touch finds exactly what tlb_lookup finds and leaves the replacement state as
+ * tlb_touch does: level a uses tlb_lookup and tlb_touch, level b tlb_lookup_touch, and both
+ * must place every fill in the same slot, over a long pseudo-random mix of fills, hits and
+ * invalidations of 4 KiB and 4 MiB pages. The geometries have one, two and three steps of
+ * four keys (4, 8, 12 ways), padding (6 and 3 ways), and large pages split into fragments. */
+static void lookup_touch_case(TlbConfig cfg) {
+    Tlb *a = tlb_new(&cfg), *b = tlb_new(&cfg);
+    uint64_t x = 88172645463325252u;
+    int hits = 0;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint32_t page = (uint32_t)(x >> 40) % 192, la = (page << 12) | ((uint32_t)x & 0xFFF);
+        bool large = (x >> 20) % 8 == 0;
+        if (large) la = 0x40000000u + (page % 48 << 22) + ((uint32_t)x & 0x3FFFFF);
+        TlbSlot sa, sb;
+        const TlbEntry *ea = tlb_lookup(a, la, 22, &sa), *eb = tlb_lookup(b, la, 22, &sb);
+        CHECK(tlb_lookup_touch(b, la, 22) == eb);
+        CHECK((ea == NULL) == (eb == NULL));
+        if (ea && eb) {
+            CHECK(sa.array == sb.array && sa.set == sb.set && sa.way == sb.way);
+            tlb_touch(a, sa);
+            hits++;
+        } else {
+            TlbEntry tr = {.frame = (uint64_t)page << 22, .page_shift = large ? 22 : 12};
+            TlbFill fa, fb;
+            tlb_fill(a, &tr, la, &fa, NULL);
+            tlb_fill(b, &tr, la, &fb, NULL);
+            CHECK(fa.slot.array == fb.slot.array && fa.slot.set == fb.slot.set &&
+                  fa.slot.way == fb.slot.way && fa.evicted == fb.evicted);
+        }
+        if ((x >> 32) % 64 == 0)
+            CHECK_EQ(tlb_invalidate_page(a, la, 22), tlb_invalidate_page(b, la, 22));
+    }
+    CHECK(hits > 10000);
+    tlb_free(a);
+    tlb_free(b);
+}
+
+static void test_lookup_touch(void) {
+    lookup_touch_case((TlbConfig){.small = {16, 4}, .large = {2, 4}, .policy = REPL_PLRU});
+    lookup_touch_case((TlbConfig){.small = {8, 8}, .large = {1, 8}, .policy = REPL_LRU});
+    lookup_touch_case((TlbConfig){.small = {8, 12}, .policy = REPL_LRU}); /* fragments */
+    lookup_touch_case((TlbConfig){.small = {4, 6}, .large = {2, 3}, .policy = REPL_FIFO});
+    lookup_touch_case(
+        (TlbConfig){.small = {1, 12}, .large = {1, 4}, .policy = REPL_RANDOM, .seed = 3});
+    lookup_touch_case((TlbConfig){.unbounded = true});
+}
+
 static void test_config_checks(void) {
     CHECK(tlb_config_check(&(TlbConfig){.small = {3, 4}}) != NULL);
     CHECK(tlb_config_check(&(TlbConfig){.small = {4, 6}, .policy = REPL_PLRU}) != NULL);
@@ -148,6 +196,7 @@ int main(void) {
     RUN(test_large_array);
     RUN(test_flush_globals);
     RUN(test_unbounded);
+    RUN(test_lookup_touch);
     RUN(test_config_checks);
     return t_done();
 }

@@ -52,5 +52,7 @@ void repl_state_init(const Repl *r, void *state);
 void repl_touch(const Repl *r, void *state, uint32_t way);
 void repl_fill(const Repl *r, void *state, uint32_t way);
 uint32_t repl_victim(Repl *r, const void *state);
+/* repl_victim, then repl_fill of that way: a fill into a full set, with one policy dispatch. */
+uint32_t repl_replace(Repl *r, void *state);
 
 #endif

@@ -79,6 +79,13 @@ bool tlb_config_present(const TlbConfig *cfg);
 /* Find the entry translating la (4 KiB array first, then the large array). No side effects. */
 const TlbEntry *tlb_lookup(const Tlb *t, uint32_t la, uint8_t large_shift, TlbSlot *slot);
 
+/* tlb_lookup, then tlb_touch of the hit, in one step: for a level whose hits are always used
+ * (the PDE cache). Its key search has one branch per four ways instead of one per way (tlb.c):
+ * the PDE cache's hits land on ways that follow no pattern, where tlb_lookup's branches would
+ * be mispredicted; tlb_lookup's search is cheaper when the hit way is predictable (an L1
+ * TLB's few hot pages) or the level mostly misses (the L2 TLB). */
+const TlbEntry *tlb_lookup_touch(Tlb *t, uint32_t la, uint8_t large_shift);
+
 /* Replacement update for a hit the MMU used. */
 void tlb_touch(Tlb *t, TlbSlot slot);
 
