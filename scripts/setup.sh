@@ -19,5 +19,5 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 
-echo "== build/mmusim traces/bare-demo.mmt"
-build/mmusim traces/bare-demo.mmt
+echo "== build/mmusim traces/samples/pipeline.mmb.zst"
+build/mmusim traces/samples/pipeline.mmb.zst

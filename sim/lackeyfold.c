@@ -100,8 +100,8 @@ static int cmp_u64(const void *a, const void *b) {
 
 bool fold_build(LkFold *f, char *err, size_t errlen) {
     if (f->too_many) {
-        snprintf(err, errlen, "the recording's footprint does not fit in the 32-bit user space: "
-                 "more than %u chunks of 4 MiB are in use, at most %u fit between %08x and %08x",
+        snprintf(err, errlen, "the footprint does not fit in the 32-bit user space: more than %u chunks "
+                 "of 4 MiB are in use, at most %u fit between %08x and %08x",
                  FOLD_MARK_LIMIT, (unsigned)FOLD_MAX_CHUNKS, FOLD_LOW, FOLD_HIGH);
         return false;
     }
@@ -125,8 +125,8 @@ bool fold_build(LkFold *f, char *err, size_t errlen) {
     size_t need = f->nsorted + (nruns - 1); /* plus one empty chunk after each lower run */
     if (need > FOLD_MAX_CHUNKS) {
         snprintf(err, errlen,
-                 "the recording's footprint does not fit in the 32-bit user space: %zu chunks of "
-                 "4 MiB in %zu runs need %zu chunks with the gaps, at most %u fit between %08x and %08x",
+                 "the footprint does not fit in the 32-bit user space: %zu chunks of 4 MiB in %zu runs "
+                 "need %zu chunks with the gaps, at most %u fit between %08x and %08x",
                  f->nsorted, nruns, need, (unsigned)FOLD_MAX_CHUNKS, FOLD_LOW, FOLD_HIGH);
         return false;
     }

@@ -27,10 +27,11 @@ void fold_free(LkFold *f);
 
 /* Pass 1: the chunks of bytes [first, last] are in use. False when out of memory. */
 bool fold_touch(LkFold *f, uint64_t first, uint64_t last);
-/* Is the chunk of addr marked? (pass 1's shortcut for accesses) */
+/* Is the chunk of addr marked? */
 bool fold_marked(const LkFold *f, uint64_t addr);
 
-/* Lays the marked chunks out. False with a message when they do not fit. */
+/* Lays the marked chunks out. False with a message ("the footprint does not fit ...") when
+ * they do not fit. */
 bool fold_build(LkFold *f, char *err, size_t errlen);
 
 /* After fold_build: the folded address of src, or false if its chunk is not in the fold. */

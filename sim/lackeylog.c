@@ -1,4 +1,5 @@
 /* lackeylog.c - the lackey log reader (lackeylog.h). */
+#define _DEFAULT_SOURCE /* pread, strdup, madvise(MADV_DONTNEED) */
 #include "lackeylog.h"
 
 #include <errno.h>
@@ -7,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One read buffer per open log. Large reads keep the system-call cost per access negligible;
@@ -17,7 +20,14 @@
 struct LkLog {
     char *path;
     int fd;
-    unsigned char *buf;
+    unsigned char *buf;  /* the bytes being scanned: the mapping, the tail, or rbuf */
+    unsigned char *rbuf; /* read() buffer (files that cannot be mapped), or the tail copy */
+    unsigned char *map;  /* the whole file, mapped (regular files) */
+    size_t msize;        /* its size */
+    size_t safe;         /* lines before this offset are scanned in place: every one ends at
+                          * least LK_PAD bytes before the end of the mapping */
+    size_t dropped;      /* the mapping's pages before this offset were given back */
+    int seg;             /* mapped files: 0 not started, 1 in the mapping, 2 in the tail */
     size_t len;    /* valid bytes in buf */
     size_t pos;    /* the next line starts here */
     size_t lim;    /* just after the last complete line in buf */
@@ -26,6 +36,11 @@ struct LkLog {
     bool eof;
     bool nl_added; /* a '\n' was supplied after a last line without one */
     uint64_t ev_off; /* file offset of the line of the latest event (messages) */
+    uint64_t exact_until; /* lk_skim: past this offset, system calls only */
+    const unsigned char *next_y, *next_gt; /* next_event_line's search positions */
+    uint64_t known[4]; /* lk_skim: keys (1 MiB runs) the caller knows, skipped */
+    unsigned nknown;
+    uint64_t skeys[LK_SKIM_MAX]; /* the key of each access handed out */
     LkHeader hdr;
     LkSys sys;
     char err[640];
@@ -34,8 +49,11 @@ struct LkLog {
 /* Hex digit values, 16 and up for anything else. */
 static unsigned char hexval[256];
 
+static void init_heads(void);
+
 static void init_tables(void) {
     if (hexval['0'] == 0 && hexval['x'] == 16) return;
+    init_heads();
     for (int i = 0; i < 256; i++) hexval[i] = 16;
     for (int i = 0; i < 10; i++) hexval['0' + i] = (unsigned char)i;
     for (int i = 0; i < 6; i++) hexval['a' + i] = hexval['A' + i] = (unsigned char)(10 + i);
@@ -75,6 +93,16 @@ bool lk_fail(LkLog *l, const char *fmt, ...) {
     return false;
 }
 
+uint64_t lk_event_pos(const LkLog *l) { return l->ev_off; }
+
+bool lk_fail_pos(LkLog *l, uint64_t pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fail_at(l, pos, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 static bool fail_off(LkLog *l, uint64_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail_off(LkLog *l, uint64_t off, const char *fmt, ...) {
     va_list ap;
@@ -84,9 +112,57 @@ static bool fail_off(LkLog *l, uint64_t off, const char *fmt, ...) {
     return false;
 }
 
+/* Sets lim after the last complete line of buf[0, len); -1 when there is none. */
+static int set_lim(LkLog *l, size_t max) {
+    memset(l->buf + l->len, 0, LK_PAD);
+    if (l->len == 0) {
+        l->lim = 0;
+        return 0;
+    }
+    size_t i = l->len;
+    while (i > 0 && l->buf[i - 1] != '\n') i--;
+    if (i == 0) {
+        fail_off(l, l->base, "line longer than %zu bytes", max);
+        return -1;
+    }
+    l->lim = i;
+    return 1;
+}
+
+/* A mapped file: the lines that end well before the end of the mapping are scanned in place;
+ * the rest (the tail) is copied into a buffer with padding after it. The reader asks for more
+ * only once every complete line was consumed (pos == lim). */
+static int refill_mapped(LkLog *l, uint64_t from) {
+    if (l->seg == 0 && from < l->safe) {
+        l->seg = 1;
+        l->buf = l->map;
+        l->base = 0;
+        l->pos = (size_t)from;
+        l->len = l->lim = l->safe;
+        return 1;
+    }
+    if (l->seg == 2) return 0;
+    l->seg = 2;
+    if (from < l->safe) from = l->safe;
+    size_t n = l->msize - (size_t)from;
+    free(l->rbuf);
+    if (!(l->rbuf = malloc(n + 1 + LK_PAD))) {
+        snprintf(l->err, sizeof l->err, "%s: out of memory", l->path);
+        return -1;
+    }
+    memcpy(l->rbuf, l->map + from, n);
+    if (n > 0 && l->rbuf[n - 1] != '\n') l->rbuf[n++] = '\n'; /* a last line without one */
+    l->buf = l->rbuf;
+    l->base = from;
+    l->pos = 0;
+    l->len = n;
+    return set_lim(l, n);
+}
+
 /* Keeps the unread bytes, reads more, and sets lim after the last complete line.
  * 1: lines available; 0: end of file; -1: error (message set). */
 static int refill(LkLog *l) {
+    if (l->map) return refill_mapped(l, l->base + l->pos);
     size_t keep = l->len - l->pos;
     memmove(l->buf, l->buf + l->pos, keep);
     l->base += l->pos;
@@ -106,19 +182,7 @@ static int refill(LkLog *l) {
         l->buf[l->len++] = '\n'; /* a last line without a newline (the padding has room) */
         l->nl_added = true;
     }
-    memset(l->buf + l->len, 0, LK_PAD);
-    if (l->len == 0) {
-        l->lim = 0;
-        return 0;
-    }
-    size_t i = l->len;
-    while (i > 0 && l->buf[i - 1] != '\n') i--;
-    if (i == 0) {
-        fail_off(l, l->base, "line longer than %u bytes", LK_BUF);
-        return -1;
-    }
-    l->lim = i;
-    return 1;
+    return set_lim(l, LK_BUF);
 }
 
 static bool starts(const unsigned char *p, const unsigned char *e, const char *s) {
@@ -390,6 +454,20 @@ static LkEvent slow_line(LkLog *l, LkAccess *acc, size_t *k) {
     return LKE_ERROR;
 }
 
+/* The expected first three bytes of an access line, by its second byte; and its kind. */
+static uint32_t head_of[256];
+static uint8_t kind_of[256];
+
+static void init_heads(void) {
+    head_of[' '] = 0x202049; /* "I  " */
+    head_of['L'] = 0x204C20; /* " L " */
+    head_of['S'] = 0x205320;
+    head_of['M'] = 0x204D20;
+    kind_of['L'] = 1;
+    kind_of['S'] = 2;
+    kind_of['M'] = 3;
+}
+
 /* Eight lower-case hex digits at p (SWAR): false if any byte is not one. */
 static inline bool hex8(const unsigned char *p, uint64_t *v) {
     uint64_t x;
@@ -404,52 +482,176 @@ static inline bool hex8(const unsigned char *p, uint64_t *v) {
     return true;
 }
 
-LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
+/* The common access line: "I  " or " K ", 8 or more lower-case hex digits, ',', 1 to 4
+ * decimal digits, '\n'. Returns the next line, or NULL for anything else (slow_line() then
+ * parses the general form or reports the error). */
+static inline const unsigned char *fast_access(const unsigned char *p, LkAccess *a) {
+    uint32_t head;
+    memcpy(&head, p, 4);
+    /* "I  ", " L ", " S ", " M ": decided by the second byte, without a branch on the kind
+     * (kinds alternate unpredictably, a switch would mispredict) */
+    if ((head & 0xFFFFFF) != head_of[p[1]]) return NULL;
+    uint32_t kind = kind_of[p[1]];
+    uint64_t v;
+    const unsigned char *q = p + 3;
+    if (!hex8(q, &v)) return NULL;
+    q += 8;
+    while (hexval[*q] < 16) v = v << 4 | hexval[*q++];
+    if (*q != ',' || q - p > 3 + 16) return NULL;
+    uint32_t s = (uint32_t)(q[1] - '0');
+    if (s > 9) return NULL;
+    q += 2;
+    if (*q != '\n') {
+        uint32_t d = (uint32_t)(*q - '0');
+        if (d > 9) return NULL;
+        s = s * 10 + d;
+        q++;
+        while (*q != '\n') {
+            d = (uint32_t)(*q - '0');
+            if (d > 9 || s > 409) return NULL;
+            s = s * 10 + d;
+            q++;
+        }
+        if (s > 4096) return NULL;
+    }
+    if (s == 0) return NULL;
+    a->addr = v;
+    a->size = s;
+    a->kind = kind;
+    return q + 1;
+}
+
+/* The skim key of an access line with 8 or 10 address digits: the digits above the low 20
+ * bits of the address (which 1 MiB it is in), and the digit count; 0 for other lines. An
+ * access in the last page of a 4 MiB chunk gets 0 too: with its size it may reach into the
+ * next chunk, so it is always handed out. */
+static inline uint64_t skim_key(const unsigned char *p) {
+    const unsigned char *q = p + 3;
+    unsigned nd = q[8] == ',' ? 8 : q[10] == ',' ? 10 : 0;
+    if (!nd) return 0;
+    uint32_t page;
+    memcpy(&page, q + nd - 5, 4);
+    if ((page & 0xFFFFFF) == 0x666666) return 0; /* "fff": the last page of a 1 MiB */
+    uint64_t pre;
+    memcpy(&pre, q, 8);
+    return nd == 8 ? (pre & 0xFFFFFF) | UINT64_C(1) << 62 : (pre & 0xFFFFFFFFFFULL) | UINT64_C(1) << 63;
+}
+
+/* A mapped log's pages count in the process's memory once read; every DROP_BYTES the pages
+ * read so far are dropped (the page cache keeps them), so memory does not grow with the log. */
+#define DROP_BYTES (UINT64_C(64) << 20)
+
+static void drop_read(LkLog *l, const unsigned char *upto) {
+    if (l->buf != l->map || (size_t)(upto - l->map) < l->dropped + DROP_BYTES) return;
+    size_t end = (size_t)(upto - l->map) & ~(size_t)0xFFFF;
+    madvise(l->map + l->dropped, end - l->dropped, MADV_DONTNEED);
+    l->dropped = end;
+}
+
+/* The next line at or after pos that may be a system call or a result line, without looking
+ * at the lines between: an access line holds only "ILSM ,\n", digits and a-f, so a SYSCALL
+ * line is found by its 'Y', a " --> " line by its '>'. Returns its start, or lim. */
+static const unsigned char *next_event_line(LkLog *l, const unsigned char *p, const unsigned char *lim) {
+    for (;;) {
+        if (!l->next_y || l->next_y < p) {
+            l->next_y = memchr(p, 'Y', (size_t)(lim - p));
+            if (!l->next_y) l->next_y = lim;
+        }
+        if (!l->next_gt || l->next_gt < p) {
+            l->next_gt = memchr(p, '>', (size_t)(lim - p));
+            if (!l->next_gt) l->next_gt = lim;
+        }
+        const unsigned char *hit = l->next_y < l->next_gt ? l->next_y : l->next_gt;
+        if (hit >= lim) return lim;
+        const unsigned char *ls = hit;
+        while (ls > p && ls[-1] != '\n') ls--;
+        if (ls[0] == 'S' || (ls[0] == ' ' && ls[1] == '-')) return ls;
+        p = memchr(hit, '\n', (size_t)(lim - hit)) + 1; /* a valgrind message: skip it */
+    }
+}
+
+static inline __attribute__((always_inline)) LkEvent scan(LkLog *l, LkAccess *acc, size_t max, size_t *n,
+                                                          bool skim) {
     size_t k = 0;
     for (;;) {
         const unsigned char *p = l->buf + l->pos, *lim = l->buf + l->lim;
-        while (p < lim && k < max) {
-            uint32_t head;
-            memcpy(&head, p, 4);
-            uint32_t kind;
-            switch (head & 0xFFFFFF) {
-            case 0x202049: kind = 0; break; /* "I  " */
-            case 0x204C20: kind = 1; break; /* " L " */
-            case 0x205320: kind = 2; break; /* " S " */
-            case 0x204D20: kind = 3; break; /* " M " */
-            default: goto slow;
-            }
-            uint64_t a;
-            const unsigned char *q = p + 3;
-            if (!hex8(q, &a)) goto slow;
-            q += 8;
-            while (hexval[*q] < 16) a = a << 4 | hexval[*q++];
-            if (*q != ',' || q - p > 3 + 16) goto slow;
-            uint32_t s = (uint32_t)(q[1] - '0');
-            if (s > 9) goto slow;
-            q += 2;
-            if (*q != '\n') {
-                uint32_t d = (uint32_t)(*q - '0');
-                if (d > 9) goto slow;
-                s = s * 10 + d;
-                q++;
-                while (*q != '\n') {
-                    d = (uint32_t)(*q - '0');
-                    if (d > 9 || s > 409) goto slow;
-                    s = s * 10 + d;
-                    q++;
+        if (skim && l->base + l->pos >= l->exact_until) {
+            /* past the part looked at line by line: system calls only */
+            l->next_y = l->next_gt = NULL;
+            while (p < lim) {
+                /* a window at a time, so that read pages can be dropped as we go */
+                const unsigned char *w = lim;
+                if ((size_t)(lim - p) > DROP_BYTES) {
+                    w = p + DROP_BYTES;
+                    while (w[-1] != '\n') w--;
                 }
-                if (s > 4096) goto slow;
+                const unsigned char *e = next_event_line(l, p, w);
+                if (e == w) {
+                    p = w;
+                    l->next_y = l->next_gt = NULL;
+                    drop_read(l, p);
+                    continue;
+                }
+                p = e;
+                l->pos = (size_t)(p - l->buf);
+                size_t before = k;
+                LkEvent ev = slow_line(l, acc, &k);
+                k = before; /* an access (a malformed line shaped like one): not handed out */
+                if (ev != LKE_MORE) {
+                    *n = k;
+                    return ev;
+                }
+                p = l->buf + l->pos;
             }
-            acc[k].addr = a;
-            acc[k].size = s ? s : 1;
-            acc[k].kind = kind;
+            l->pos = (size_t)(lim - l->buf);
+            int r = refill(l);
+            if (r <= 0) {
+                *n = 0;
+                return r < 0 ? LKE_ERROR : LKE_EOF;
+            }
+            continue;
+        }
+        bool cut = false;
+        if (skim && l->exact_until < UINT64_MAX && l->base + l->lim > l->exact_until) {
+            /* stop the line-by-line part at the first line that starts past the limit */
+            const unsigned char *e = l->buf + (l->exact_until - l->base);
+            while (e < lim && e[-1] != '\n') e++;
+            if (e < lim) lim = e, cut = true;
+        }
+        while (p < lim && k < max) {
+            if (skim) {
+                uint32_t head;
+                memcpy(&head, p, 4);
+                uint64_t key = (head & 0xFFFFFF) == head_of[p[1]] ? skim_key(p) : 0;
+                if (key && ((key == l->known[0]) | (key == l->known[1]) | (key == l->known[2]) | (key == l->known[3]))) {
+                    /* in a 1 MiB the caller knows: skip to the line end, which is within 8
+                     * bytes of the address's ninth character */
+                    uint64_t z;
+                    memcpy(&z, p + 12, 8);
+                    z ^= 0x0A0A0A0A0A0A0A0AULL;
+                    uint64_t nl = (z - 0x0101010101010101ULL) & ~z & 0x8080808080808080ULL;
+                    if (nl) {
+                        p += 13 + ((unsigned)__builtin_ctzll(nl) >> 3);
+                        continue;
+                    }
+                }
+                const unsigned char *next = fast_access(p, &acc[k]);
+                if (!next) goto slow;
+                l->skeys[k] = key;
+                k++;
+                p = next;
+                continue;
+            }
+            const unsigned char *next = fast_access(p, &acc[k]);
+            if (!next) goto slow;
             k++;
-            p = q + 1;
+            p = next;
             continue;
         slow:
             l->pos = (size_t)(p - l->buf);
+            size_t before = k;
             LkEvent ev = slow_line(l, acc, &k);
+            if (skim && k > before) l->skeys[before] = 0; /* general form: no key */
             if (ev != LKE_MORE) {
                 *n = k;
                 return ev;
@@ -458,15 +660,12 @@ LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
             lim = l->buf + l->lim;
         }
         l->pos = (size_t)(p - l->buf);
-        if (k == max) {
-            *n = k;
-            return LKE_MORE;
-        }
-        /* p reached lim: the buffer holds no further complete line */
+        /* a full batch, or the buffer holds no further complete line */
         if (k) {
             *n = k;
             return LKE_MORE;
         }
+        if (cut) continue; /* on to the part read for system calls only */
         int r = refill(l);
         if (r < 0) {
             *n = 0;
@@ -477,6 +676,24 @@ LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
             return LKE_EOF;
         }
     }
+}
+
+LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
+    drop_read(l, l->buf + l->pos);
+    return scan(l, acc, max, n, false);
+}
+
+LkEvent lk_skim(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
+    drop_read(l, l->buf + l->pos);
+    return scan(l, acc, max < LK_SKIM_MAX ? max : LK_SKIM_MAX, n, true);
+}
+
+void lk_skim_exact_until(LkLog *l, uint64_t offset) { l->exact_until = offset; }
+
+void lk_skim_known(LkLog *l, size_t i) {
+    uint64_t key = l->skeys[i];
+    if (!key || key == l->known[0] || key == l->known[1] || key == l->known[2] || key == l->known[3]) return;
+    l->known[l->nknown++ & 3] = key;
 }
 
 /* Reads the ==PID== header lines; leaves the reader at the first record. */
@@ -537,18 +754,42 @@ static bool read_header(LkLog *l) {
     return true;
 }
 
+/* Maps a regular file; the read() buffer serves anything else. */
+static bool setup_input(LkLog *l) {
+    struct stat st;
+    if (fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, l->fd, 0);
+        if (m != MAP_FAILED) {
+            l->map = m;
+            l->msize = (size_t)st.st_size;
+            posix_madvise(m, l->msize, POSIX_MADV_SEQUENTIAL);
+            size_t i = l->msize > LK_PAD ? l->msize - LK_PAD : 0;
+            while (i > 0 && l->map[i - 1] != '\n') i--;
+            l->safe = i;
+            return true;
+        }
+    }
+    return (l->buf = l->rbuf = malloc(LK_BUF + LK_PAD)) != NULL;
+}
+
 LkLog *lk_open(const char *path, char *err, size_t errlen) {
     init_tables();
     LkLog *l = calloc(1, sizeof *l);
-    if (!l || !(l->path = strdup(path)) || !(l->buf = malloc(LK_BUF + LK_PAD))) {
+    if (!l || !(l->path = strdup(path))) {
         snprintf(err, errlen, "%s: out of memory", path);
-        if (l) free(l->path), free(l);
+        free(l);
         return NULL;
     }
+    l->exact_until = UINT64_MAX;
     l->fd = open(path, O_RDONLY);
     if (l->fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        free(l->buf), free(l->path), free(l);
+        free(l->path), free(l);
+        return NULL;
+    }
+    if (!setup_input(l)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        lk_close(l);
         return NULL;
     }
     if (!read_header(l)) {
@@ -559,22 +800,12 @@ LkLog *lk_open(const char *path, char *err, size_t errlen) {
     return l;
 }
 
-bool lk_rewind(LkLog *l) {
-    if (lseek(l->fd, (off_t)l->body, SEEK_SET) < 0) {
-        snprintf(l->err, sizeof l->err, "%s: %s", l->path, strerror(errno));
-        return false;
-    }
-    l->base = l->body;
-    l->len = l->pos = l->lim = 0;
-    l->eof = l->nl_added = false;
-    return true;
-}
-
 void lk_close(LkLog *l) {
     if (!l) return;
     if (l->fd >= 0) close(l->fd);
+    if (l->map) munmap(l->map, l->msize);
     free(l->hdr.command);
-    free(l->buf);
+    free(l->rbuf);
     free(l->path);
     free(l);
 }

@@ -93,19 +93,32 @@ void lk_close(LkLog *l);
 const LkHeader *lk_header(const LkLog *l);
 const char *lk_path(const LkLog *l);
 
-/* Starts reading records again from the first one (pass 2). False on a read error. */
-bool lk_rewind(LkLog *l);
-
 /* Up to max accesses into acc (*n of them), then the event that stopped the batch. Accesses
  * come before the event in the log. */
 LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n);
 const LkSys *lk_sys(const LkLog *l);
+
+/* lk_next for a pass that only needs to know which 4 MiB chunks accesses touch: accesses in a
+ * 1 MiB run the caller said it knows (lk_skim_known) are left out, except those in the last
+ * page of a 4 MiB chunk (their size may reach into the next chunk). At most LK_SKIM_MAX
+ * accesses per call. Lines are checked less strictly than by lk_next: a later lk_next pass
+ * reports what is wrong. */
+#define LK_SKIM_MAX 64
+LkEvent lk_skim(LkLog *l, LkAccess *acc, size_t max, size_t *n);
+/* The 1 MiB run of access i of the latest lk_skim batch needs no more looks. */
+void lk_skim_known(LkLog *l, size_t i);
+/* lk_skim looks at lines one by one up to file offset offset only; past it, it hands out no
+ * access, only the system calls and results (found without reading the lines between). */
+void lk_skim_exact_until(LkLog *l, uint64_t offset);
 
 /* "FILE:LINE: message" of the LKE_ERROR, or of lk_fail(). */
 const char *lk_error(const LkLog *l);
 /* Reports a problem with the latest record (the line of the latest event) as an error: the
  * message gets "FILE:LINE: " in front. Returns false, for `return lk_fail(...)`. */
 bool lk_fail(LkLog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The position of the latest event's line, and lk_fail for the line at such a position. */
+uint64_t lk_event_pos(const LkLog *l);
+bool lk_fail_pos(LkLog *l, uint64_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Undoes valgrind's escaping of the Command: line ("a\ b c" -> argv {"a b", "c"}): the words
  * NUL-separated into out (at most outlen bytes, NUL-terminated overall); returns the number of

@@ -80,8 +80,6 @@ void nt_ctx_free(NtCtx *c) {
     c->lp = c->dpriv = c->dview = NULL;
 }
 
-uint8_t nt_private_prot(const NtCtx *c, uint8_t linux_prot) { return c->prot_priv[linux_prot & 7]; }
-
 NtSpace *nt_new(void) { return calloc(1, sizeof(NtSpace)); }
 
 NtSpace *nt_copy(const NtSpace *s) {
@@ -306,8 +304,7 @@ static bool map_view(NtCtx *c, NtSpace *s, uint32_t pid, uint32_t ga, uint32_t g
                        .vkind = w->vkind};
     for (uint32_t g = g0; g <= g1; g++) s->gran[g] = (uint32_t)vi + 1;
     Run run = {.c = c, .pid = pid};
-    for (uint32_t i = 0; i < ng << 4; i++) {
-        s->page[p0 + i] = (uint8_t)(PG_COMMIT | prot);
+    for (uint32_t i = 0; i < ng << 4; i++) { /* pages whose protection is not the view's */
         uint8_t want = c->dview[i0 + i] & PG_PROT;
         if (want != prot && !run_add(&run, OSEV_PROTECT, (uint32_t)vi, p0 + i, want)) return false;
         s->page[p0 + i] = (uint8_t)(PG_COMMIT | want);

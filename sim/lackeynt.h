@@ -58,9 +58,6 @@ void nt_free(NtSpace *s);
  * the range must be folded, or not mapped). False when emit failed. */
 bool nt_sync(NtCtx *c, NtSpace *s, const LvMap *m, uint32_t pid, uint64_t s0, uint64_t s1);
 
-/* The memory manager's protection code of a Linux protection in private memory. */
-uint8_t nt_private_prot(const NtCtx *c, uint8_t linux_prot);
-
 /* Statistics for tests: VADs in use, views among them. */
 void nt_counts(const NtSpace *s, uint32_t *vads, uint32_t *views);
 

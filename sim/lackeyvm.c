@@ -106,6 +106,7 @@ void lv_remove(LvMap *m, uint64_t s, uint64_t e) {
     split_at(m, e);
     size_t i = lv_lower(m, s), j = i;
     while (j < m->n && m->a[j].start < e) obj_add(m, &m->a[j++], false);
+    if (j == i) return;
     memmove(&m->a[i], &m->a[j], (m->n - j) * sizeof *m->a);
     m->n -= j - i;
 }
@@ -143,7 +144,7 @@ void lv_protect(LvMap *m, uint64_t s, uint64_t e, uint8_t prot) {
 void lv_copy(LvMap *dst, const LvMap *src) {
     dst->objs = src->objs;
     dst->n = 0;
-    if (!reserve(dst, src->n)) return;
+    if (!src->n || !reserve(dst, src->n)) return;
     memcpy(dst->a, src->a, src->n * sizeof *src->a);
     dst->n = src->n;
     for (size_t i = 0; i < dst->n; i++) obj_add(dst, &dst->a[i], true);

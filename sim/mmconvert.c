@@ -1,6 +1,7 @@
-/* mmconvert - convert traces between MMT text and MMB binary, plain or compressed.
+/* mmconvert - convert traces between MMT text and MMB binary, plain or compressed, and import
+ * Dinero IV din/xdin traces (din.h).
  *
- * usage: mmconvert [--level N] [--progress|--quiet] IN OUT
+ * usage: mmconvert [--from din|xdin] [--din-size N] [--level N] [--progress|--quiet] IN OUT
  * IN is any trace mmusim reads (format and compression are sniffed; '-' is standard input).
  * OUT's name chooses the output: NAME.mmt or NAME.mmb, optionally with .zst or .gz
  * (tracewrite.h); '-' writes MMT text to standard output. Header lines (#source, #fold ...)
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "din.h"
 #include "progress.h"
 #include "trace.h"
 #include "tracewrite.h"
@@ -19,7 +21,8 @@
 #define ERR_MAX 1536
 
 static int usage(const char *why) {
-    fprintf(stderr, "mmconvert: %s\nusage: mmconvert [--level N] [--progress|--quiet] IN OUT\n"
+    fprintf(stderr, "mmconvert: %s\nusage: mmconvert [--from din|xdin] [--din-size N] [--level N] "
+                    "[--progress|--quiet] IN OUT\n"
                     "OUT: NAME.mmt or NAME.mmb, optionally .zst or .gz; '-' for MMT on standard "
                     "output\n", why);
     return 2;
@@ -62,7 +65,8 @@ static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
 }
 
 int main(int argc, char **argv) {
-    int level = 0, mode = -1;
+    int level = 0, mode = -1, from = 0; /* from: 0 mmusim trace, 1 din, 2 xdin */
+    long din_size = 4;
     const char *paths[2];
     int np = 0;
     for (int i = 1; i < argc; i++) {
@@ -73,6 +77,17 @@ int main(int argc, char **argv) {
             long n = v ? strtol(v, &end, 10) : 0;
             if (!v || !*v || *end || n < 1 || n > 19) return usage("--level needs a number 1..19");
             level = (int)n;
+        } else if (strcmp(a, "--from") == 0 || strncmp(a, "--from=", 7) == 0) {
+            const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
+            if (strcmp(v, "din") == 0) from = 1;
+            else if (strcmp(v, "xdin") == 0) from = 2;
+            else return usage("--from takes din or xdin");
+        } else if (strcmp(a, "--din-size") == 0 || strncmp(a, "--din-size=", 11) == 0) {
+            const char *v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            din_size = v ? strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || din_size < 1 || din_size > 4096)
+                return usage("--din-size needs a number of bytes 1..4096");
         } else if (strcmp(a, "--progress") == 0) {
             mode = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -98,6 +113,21 @@ int main(int argc, char **argv) {
     }
     if (comp == TW_GZIP && level > 9) return usage("--level for gzip output is 1..9");
     char err[ERR_MAX];
+    if (from) {
+        TraceWriter *w = tw_open(paths[1], fmt, comp, level, err, sizeof err);
+        bool ok = w && din_import(paths[0], from == 2, (uint32_t)din_size, w, err, sizeof err);
+        char cerr[ERR_MAX];
+        if (w && !tw_close(w, cerr, sizeof cerr) && ok) {
+            snprintf(err, sizeof err, "%s", cerr);
+            ok = false;
+        }
+        if (!ok) {
+            fprintf(stderr, "%s\n", err);
+            if (w && strcmp(paths[1], "-") != 0) remove(paths[1]);
+            return 2;
+        }
+        return 0;
+    }
     Trace *t = trace_open(paths[0], err, sizeof err);
     if (!t) {
         fprintf(stderr, "%s\n", err);

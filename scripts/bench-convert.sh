@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench-convert.sh [--logs DIR] [--runs N] [--build DIR]
+#
+# Conversion speed of lackey2mm (M accesses per second) on one core (taskset -c 0), on a large
+# lackey recording. Without --logs, the recording is made once with scripts/record.sh
+# --keep-logs (gzip of the first 150 KB of /usr/bin/cmake: 30 million accesses, 430 MB of log,
+# under a minute of valgrind) into $TMPDIR/mmusim-bench-lackey, outside the repository, and
+# reused by later runs. Each figure is the median of N runs (default 3), as wall-clock time
+# and as CPU time (user + system; on a machine shared with other work, the CPU time is what
+# one core delivers):
+#   mmb      conversion to MMB written to /dev/null: both passes over the logs, the
+#            address-space bookkeeping and the MMB encoding; no disk and no compression
+#   mmb.zst  conversion to a .mmb.zst file in $TMPDIR, zstd level 3 (the default output)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+logs='' runs=3 build=$top/build
+while [ $# -gt 0 ]; do
+    case $1 in
+    --logs) logs=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "usage: bench-convert.sh [--logs DIR] [--runs N] [--build DIR]" >&2; exit 2 ;;
+    esac
+done
+l2m=$build/lackey2mm
+[ -x "$l2m" ] || { echo "bench-convert.sh: no $l2m (build first, or give --build DIR)" >&2; exit 2; }
+tmp=${TMPDIR:-/tmp}
+if [ -z "$logs" ]; then
+    logs=$tmp/mmusim-bench-lackey
+    if ! ls "$logs"/lk.* >/dev/null 2>&1; then
+        echo "bench-convert.sh: recording the benchmark log into $logs (about a minute)" >&2
+        rm -rf "$logs" "$tmp/mmusim-bench-in"
+        mkdir -p "$tmp/mmusim-bench-in"
+        head -c 150000 /usr/bin/cmake >"$tmp/mmusim-bench-in/in.bin"
+        LACKEY2MM=$l2m bash "$top/scripts/record.sh" --quiet --keep-logs "$logs" -o "$tmp/mmusim-bench.mmb.zst" \
+            -- gzip -c "$tmp/mmusim-bench-in/in.bin" >/dev/null
+        rm -f "$tmp/mmusim-bench.mmb.zst"
+    fi
+fi
+bytes=$(cat "$logs"/lk.* | wc -c)
+accesses=$("$l2m" -o /dev/null --format mmb "$logs" 2>&1 | sed -n 's/.* processes, \([0-9]*\) accesses.*/\1/p')
+[ -n "$accesses" ] || { echo "bench-convert.sh: lackey2mm failed on $logs" >&2; exit 2; }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# measure FORMAT: "WALL CPU", the medians of $runs conversions (CPU: user + system seconds,
+# which other processes sharing the core do not inflate)
+measure() {
+    local i out
+    : >"$tmp/mmusim-bench-times"
+    for ((i = 0; i < runs; i++)); do
+        if [ "$1" = mmb ]; then out=(-o /dev/null --format mmb); else out=(-o "$tmp/mmusim-bench-out.$1"); fi
+        /usr/bin/time -f '%e %U %S' -a -o "$tmp/mmusim-bench-times" taskset -c 0 "$l2m" -q "${out[@]}" "$logs"
+    done
+    echo "$(awk '{ print $1 }' "$tmp/mmusim-bench-times" | median) $(awk '{ print $2 + $3 }' "$tmp/mmusim-bench-times" | median)"
+}
+
+echo "lackey2mm conversion speed, one core (taskset -c 0), median of $runs runs"
+echo "log: $logs ($((bytes / 1000000)) MB, $accesses accesses, $(ls "$logs"/lk.* | wc -l) logs)"
+echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %8s %8s %16s %16s\n' output wall-s cpu-s "M acc/s (wall)" "M acc/s (cpu)"
+for f in mmb mmb.zst; do
+    read -r wall cpu <<<"$(measure $f)"
+    printf '%-8s %8s %8s %16s %16s\n' "$f" "$wall" "$cpu" \
+        "$(awk -v a="$accesses" -v s="$wall" 'BEGIN { printf "%.1f", a / s / 1e6 }')" \
+        "$(awk -v a="$accesses" -v s="$cpu" 'BEGIN { printf "%.1f", a / s / 1e6 }')"
+done
+rm -f "$tmp"/mmusim-bench-out.* "$tmp/mmusim-bench-times"

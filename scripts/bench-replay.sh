@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end replay speed and memory on real traces: reader + OS model + paging unit +
+# statistics, one core (taskset -c 0), median of 3 runs of `mmusim --quiet`.
+#
+# The workload is recorded here (valgrind, scripts/record.sh) into build/bench-traces/ on the
+# first run and reused after: gzip of the GPL-3 text once (gzip1), and the same gzip ten times
+# in one shell (gzip10, about 10x the accesses). Both are TLB-hit-heavy, as real programs are.
+# The figures: M accesses/s replaying each from .mmb.zst and gzip10 from plain MMT text, and the
+# peak resident memory of mmusim on each (GNU time), which shows that the memory does not grow
+# with the trace length.
+# Usage: scripts/bench-replay.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target mmusim mmconvert lackey2mm >/dev/null
+dir=build/bench-traces
+mkdir -p "$dir"
+text=/usr/share/common-licenses/GPL-3
+[ -s "$dir/gzip1.mmb.zst" ] ||
+  scripts/record.sh -o "$dir/gzip1.mmb.zst" -- sh -c "gzip -c $text >/dev/null"
+[ -s "$dir/gzip10.mmb.zst" ] ||
+  scripts/record.sh -o "$dir/gzip10.mmb.zst" -- sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do gzip -c $text >/dev/null; done"
+[ -s "$dir/gzip10.mmt" ] || build/mmconvert --quiet "$dir/gzip10.mmb.zst" "$dir/gzip10.mmt"
+
+pin=()
+command -v taskset >/dev/null && pin=(taskset -c 0)
+accesses() { build/mmusim --quiet "$1" | awk '$1 == "trace.accesses" { print $2 }'; }
+# rate FILE: median of 3 wall-clock runs, in M accesses/s.
+rate() {
+  local n t rates=()
+  n=$(accesses "$1")
+  for run in 1 2 3; do
+    t=$( { /usr/bin/time -f %e "${pin[@]}" build/mmusim --quiet "$1" >/dev/null; } 2>&1 )
+    rates+=("$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", n / t / 1e6 }')")
+  done
+  printf "%s\n" "${rates[@]}" | sort -n | sed -n 2p
+}
+peak() { { /usr/bin/time -f %M build/mmusim --quiet "$1" >/dev/null; } 2>&1; }
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; mmusim $(git describe --always --dirty 2>/dev/null || echo unknown)"
+printf "%-22s %14s %10s %12s %12s\n" trace accesses MB "M acc/s" "peak RSS KiB"
+for f in "$dir/gzip1.mmb.zst" "$dir/gzip10.mmb.zst" "$dir/gzip10.mmt"; do
+  printf "%-22s %14s %10.1f %12s %12s\n" "$(basename "$f")" "$(accesses "$f")" \
+    "$(awk -v b="$(stat -c %s "$f")" 'BEGIN { print b / 1048576 }')" "$(rate "$f")" "$(peak "$f")"
+done
