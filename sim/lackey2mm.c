@@ -113,6 +113,8 @@ typedef struct {
     NtCtx nt;
     uint32_t next_pid;
     TraceWriter *merged;
+    bool opened;             /* the merged output was created (removed again on failure) */
+    uint32_t streams_opened; /* streams 1..this were created */
     Proc *cur; /* whose stream events go to */
     LkAccess acc[ACC_BATCH];
     uint64_t accesses, dropped; /* pass 2: accesses read, and valgrind's own left out */
@@ -274,7 +276,9 @@ static TraceWriter *open_writer(Conv *cv, const char *path) {
 static TraceWriter *open_stream(Conv *cv, uint32_t pid) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%u.%s", cv->streams, pid, cv->ext);
-    return open_writer(cv, path);
+    TraceWriter *w = open_writer(cv, path);
+    if (w && pid > cv->streams_opened) cv->streams_opened = pid;
+    return w;
 }
 
 static bool close_writer(Conv *cv, TraceWriter *w) {
@@ -1090,7 +1094,7 @@ int main(int argc, char **argv) {
             if (!fold_build(cv->fold, e, sizeof e)) ok = fail(cv, "lackey2mm: %s", e);
         }
 
-        if (ok && cv->out) ok = (cv->merged = open_writer(cv, cv->out)) != NULL;
+        if (ok && cv->out) ok = cv->opened = (cv->merged = open_writer(cv, cv->out)) != NULL;
         ok = ok && run_pass(cv, root, 2);
         if (cv->merged) {
             bool c = close_writer(cv, cv->merged);
@@ -1103,8 +1107,8 @@ int main(int argc, char **argv) {
     if (!ok) {
         fprintf(stderr, "%s\n", cv->err);
         /* no half-written traces */
-        if (cv->out && cv->merged && strcmp(cv->out, "-") != 0) remove(cv->out);
-        for (uint32_t pid = 1; cv->streams && cv->pass == 2 && pid <= cv->next_pid; pid++) {
+        if (cv->out && cv->opened && strcmp(cv->out, "-") != 0) remove(cv->out);
+        for (uint32_t pid = 1; pid <= cv->streams_opened; pid++) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%u.%s", cv->streams, pid, cv->ext);
             remove(path);
