@@ -158,8 +158,13 @@ bool din_import(const char *path, bool extended, uint32_t size, TraceWriter *w, 
         return false;
     }
     uint64_t flushes = 0;
-    bool ok = pass(path, extended, size, fold, NULL, &flushes, err, errlen) &&
-              fold_build(fold, err, errlen);
+    bool ok = pass(path, extended, size, fold, NULL, &flushes, err, errlen);
+    if (ok && !fold_build(fold, err, errlen)) { /* the fold's message names no file */
+        char why[512];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errlen, "%s: %s", path, why);
+        ok = false;
+    }
     if (ok) {
         char line[HEADER_MAX];
         const char *base = strrchr(path, '/');

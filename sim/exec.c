@@ -8,6 +8,7 @@
 #include "mmusim/knobs.h"
 #include "mmusim/physmem.h"
 #include "mmusim/mm_assert.h"
+#include "mmb.h"
 #include "msg.h"
 #include "options.h"
 
@@ -367,9 +368,6 @@ static bool run_access(Exec *b, const Record *r) {
     return run_access_from(b, r, false);
 }
 
-/* Batch word kind (I L S M) -> AccessKind. */
-static const uint8_t batch_kind[4] = {ACC_FETCH, ACC_READ, ACC_WRITE, ACC_WRITE};
-
 /* The lean loop: an access that fits in its page is one mmu_access(), and only a fault, a
  * split, a log or a checker run takes the general path. Expectations look at b->acc, which
  * holds the last access's outcome when the batch ends. */
@@ -395,7 +393,7 @@ bool exec_batch(Exec *b, const AccessBatch *bt) {
             last_lean = false;
             continue;
         }
-        Access a = {.la = la, .kind = batch_kind[w >> 32 & 3]};
+        Access a = {.la = la, .kind = mmb_kind_access[w >> 32 & 3]};
         mmu_access(b->mmu, &a, &o->res);
         last_lean = true;
         if (UNLIKELY(o->res.vector)) {

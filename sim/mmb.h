@@ -53,6 +53,15 @@ static inline uint64_t mmb_event_word(unsigned code, uint32_t arg, unsigned nwor
     return (uint64_t)arg | (uint64_t)code << 32 | (uint64_t)nwords << 40;
 }
 
+/* Access kinds of the access word, 0..3: their MMT letters ("I" "L" "S" "M"), the AccessKind
+ * each translates as (M is a write), and the kind of a letter. */
+extern const char *const mmb_kind_keyword[MMB_KINDS];
+extern const uint8_t mmb_kind_access[MMB_KINDS];
+unsigned mmb_kind_of_letter(char letter);
+
+/* An access Record (no value, not implicit) for access word w of the given size at pos. */
+void mmb_access_record(uint64_t w, uint32_t size, uint64_t pos, Record *r);
+
 /* The event code of a non-access record and its argument word A. */
 unsigned mmb_event_code(const Record *r, uint32_t *arg);
 

@@ -16,8 +16,6 @@
 #define ACCESS_SIZE_MAX 4096
 #define EVENT_TEXT_MAX (RECORD_PATH_MAX + 256)
 
-static const char *const letters[MMB_KINDS] = {"I", "L", "S", "M"};
-
 void mmb_init(MmbReader *p, Input *in, MetaList *meta) {
     p->in = in;
     p->meta = meta;
@@ -96,13 +94,7 @@ static TraceStatus read_access(MmbReader *p, uint64_t w, uint64_t off, const Rec
     const unsigned char *b = need(p, words, off, "access", err, errlen);
     if (!b) return TRACE_ERROR;
     Record *rec = &p->rec;
-    memset(rec, 0, offsetof(Record, path));
-    rec->path[0] = '\0';
-    rec->kind = REC_ACCESS;
-    rec->keyword = letters[kind];
-    rec->access = kind == 0 ? 0 : kind == 1 ? 1 : 2; /* AccessKind: M is a write */
-    rec->addr = (uint32_t)w;
-    rec->line = POS_BYTE | off;
+    mmb_access_record(w, size, POS_BYTE | off, rec);
     rec->implicit = (w & MMB_IMPLICIT) != 0;
     size_t i = 1;
     if (size == MMB_SIZE_EXT) {
@@ -111,9 +103,8 @@ static TraceStatus read_access(MmbReader *p, uint64_t w, uint64_t off, const Rec
             return fail(p, off + 8, err, errlen,
                         "size word %" PRIu64 " is out of range (255..4096; smaller sizes go in the "
                         "access word)", s);
-        size = (uint32_t)s;
+        rec->size = (uint32_t)s;
     }
-    rec->size = size;
     if (w & MMB_VALUE) {
         char why[96];
         rec->value = word_at(b, i++);

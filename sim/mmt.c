@@ -744,8 +744,6 @@ static inline bool fast_access(const char *s, size_t len, uint64_t *w) {
     return true;
 }
 
-static unsigned letter_kind(char c) { return c == 'I' ? 0 : c == 'L' ? 1 : c == 'S' ? 2 : 3; }
-
 /* Append an access to the batch being built; false when it must wait for the next batch
  * (the batch is full, or lines in between broke the run of consecutive positions). */
 static bool batch_add(MmtReader *p, size_t *n, uint64_t *first, uint64_t w, uint64_t line) {
@@ -830,7 +828,7 @@ TraceStatus mmt_read(MmtReader *p, const Record **r, AccessBatch *b, char *err, 
         p->record_seen = true;
         if (rec->kind == REC_ACCESS && !rec->has_value && !rec->implicit &&
             rec->size < MMB_SIZE_EXT) {
-            w = mmb_access_word(letter_kind(rec->keyword[0]), (uint32_t)rec->addr, rec->size);
+            w = mmb_access_word(mmb_kind_of_letter(rec->keyword[0]), (uint32_t)rec->addr, rec->size);
             if (!batch_add(p, &n, &first, w, ln.lineno)) return batch_out(p, n, first, b);
             continue;
         }

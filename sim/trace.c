@@ -54,19 +54,9 @@ TraceStatus trace_read(Trace *t, const Record **r, AccessBatch *b) {
                      : mmt_read(&t->r.mmt, r, b, t->err, sizeof t->err);
 }
 
-static const char *const letters[4] = {"I", "L", "S", "M"};
-
 void access_record(const AccessBatch *b, size_t k, Record *r) {
     uint64_t w = b->w[k];
-    unsigned kind = (unsigned)(w >> MMB_KIND_SHIFT & 3);
-    memset(r, 0, offsetof(Record, path));
-    r->path[0] = '\0';
-    r->kind = REC_ACCESS;
-    r->keyword = letters[kind];
-    r->access = kind == 3 ? 2 : (uint8_t)kind;
-    r->addr = (uint32_t)w;
-    r->size = (uint32_t)(w >> MMB_SIZE_SHIFT & 0xFF);
-    r->line = b->pos + k * b->step;
+    mmb_access_record(w, (uint32_t)(w >> MMB_SIZE_SHIFT & 0xFF), b->pos + k * b->step, r);
 }
 
 int trace_next(Trace *t, Record *r) {

@@ -177,7 +177,6 @@ bool tw_meta(TraceWriter *w, const char *text) {
     return true;
 }
 
-static const char access_letters[MMB_KINDS] = {'I', 'L', 'S', 'M'};
 static const char hex_digits[] = "0123456789abcdef";
 
 bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size) {
@@ -190,7 +189,7 @@ bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size) {
     }
     if (!room(w, 16)) return false;
     char *b = (char *)w->buf + w->n;
-    b[0] = access_letters[kind];
+    b[0] = mmb_kind_keyword[kind][0];
     b[1] = ' ';
     for (int i = 0; i < 8; i++) b[2 + i] = hex_digits[la >> (28 - 4 * i) & 15];
     b[10] = ' ';
@@ -205,20 +204,11 @@ bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size) {
     return true;
 }
 
-static unsigned access_kind(const Record *r) {
-    switch (r->keyword[0]) {
-    case 'I': return 0;
-    case 'L': return 1;
-    case 'S': return 2;
-    default: return 3;
-    }
-}
-
 bool tw_record(TraceWriter *w, const Record *r) {
     if (r->kind == REC_ACCESS && w->fmt == TW_MMB) {
         w->accesses++;
         if (!room(w, 24)) return false;
-        uint64_t word = mmb_access_word(access_kind(r), (uint32_t)r->addr, r->size);
+        uint64_t word = mmb_access_word(mmb_kind_of_letter(r->keyword[0]), (uint32_t)r->addr, r->size);
         if (r->implicit) word |= MMB_IMPLICIT;
         if (r->has_value) word |= MMB_VALUE;
         put_word(w, word);
