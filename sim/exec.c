@@ -58,6 +58,8 @@ struct Exec {
     OsConfig oscfg;
     Os *os;
     ExtraStat *extra;
+    ExecTranslate xlate;  /* NULL: mmu_access */
+    void *xlate_ctx;
     char err[1536];
 };
 
@@ -92,6 +94,11 @@ void exec_free(Exec *b) {
 
 const char *exec_error(const Exec *b) { return b->err; }
 void exec_set_name(Exec *b, const char *name) { b->name = name; }
+void exec_set_translator(Exec *b, ExecTranslate fn, void *ctx) {
+    b->xlate = fn;
+    b->xlate_ctx = ctx;
+}
+Mmu *exec_mmu(const Exec *b) { return b->mmu; }
 const MmuStats *exec_stats(const Exec *b) { return mmu_stats(b->mmu); }
 ExpectTally exec_expectations(const Exec *b) { return b->tally; }
 
@@ -298,7 +305,14 @@ static int translate(Exec *b, const Record *r, Piece *pc, size_t n, bool first_d
         Result piece, *res = done == 0 ? &o->res : &piece;
         bool resolved = false;
         for (;;) {
-            if (!first_done) mmu_access(b->mmu, &a, res);
+            if (!first_done) {
+                const char *why = NULL;
+                if (!b->xlate) mmu_access(b->mmu, &a, res);
+                else if (!b->xlate(b->xlate_ctx, &a, res, &why)) {
+                    fail(b, r, "%s", why ? why : "the translator stopped the run");
+                    return -1;
+                }
+            }
             first_done = false;
             int cls = -1, st = 1;
             if (res->vector == VEC_PF && b->os) st = resolve(b, r, o, res, &cls);
@@ -379,7 +393,7 @@ bool exec_batch(Exec *b, const AccessBatch *bt) {
         if (!start_os(b, &r)) return false;
     }
     b->accesses += bt->n;
-    bool lean = !b->log && !(b->os && b->check_every);
+    bool lean = !b->log && !(b->os && b->check_every) && !b->xlate;
     if (b->os && !os_current(b->os)) lean = false; /* run_access() reports it */
     Outcome *o = &b->acc;
     bool last_lean = false;

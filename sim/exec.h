@@ -37,6 +37,14 @@ void exec_free(Exec *b);
 /* The trace name for messages about the records that follow (interleaved streams). */
 void exec_set_name(Exec *b, const char *name);
 
+/* A front end that translates with a twin of the MMU (the RTL lockstep bench) replaces every
+ * mmu_access() the executor makes by fn(ctx, access, result). fn runs the C model itself (the
+ * Mmu is exec_mmu()) and returns its result; it returns false to stop the run, with *why
+ * saying why (a mismatch), which exec_error() then reports as "FILE:LINE: why". */
+typedef bool (*ExecTranslate)(void *ctx, const Access *a, Result *r, const char **why);
+void exec_set_translator(Exec *b, ExecTranslate fn, void *ctx);
+Mmu *exec_mmu(const Exec *b);
+
 bool exec_record(Exec *b, const Record *r);
 /* A run of plain accesses (trace_read()); as exec_record() for each. */
 bool exec_batch(Exec *b, const AccessBatch *bt);

@@ -11,6 +11,7 @@
 #include "mmusim/mmu.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "mmusim/mm_assert.h"
 #include "mmusim/walk.h"
@@ -134,6 +135,23 @@ static void kill_memos(Mmu *m) { m->memo[0].vpn = m->memo[1].vpn = MEMO_NONE; }
 static void refresh_env(Mmu *m) {
     walk_env_init(&m->env, &m->regs, &m->cfg.profile);
     kill_memos(m);
+    if (m->obs) m->obs(m->obs_ctx, &(MmuEvent){.kind = MMU_EV_REGS});
+}
+
+/* Each level's seed for its RANDOM policy, derived from the one configured seed. */
+enum { LEVEL_L1D = 1, LEVEL_L1I, LEVEL_L2, LEVEL_PDEC };
+static const char *const level_names[] = {[LEVEL_L1D] = "l1d", [LEVEL_L1I] = "l1i",
+                                          [LEVEL_L2] = "l2", [LEVEL_PDEC] = "pdec"};
+
+static uint64_t level_seed(const MmuConfig *cfg, int level) {
+    return cfg->seed * UINT64_C(0x9E3779B97F4A7C15) + (uint64_t)level;
+}
+
+uint64_t mmu_random_state(const MmuConfig *cfg, const char *level, int array) {
+    for (int l = LEVEL_L1D; l <= LEVEL_PDEC; l++)
+        if (strcmp(level, level_names[l]) == 0)
+            return repl_random_start(tlb_array_seed(level_seed(cfg, l), array));
+    MM_ASSERT(0);
 }
 
 Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
@@ -143,15 +161,14 @@ Mmu *mmu_new(const MmuConfig *cfg, Physmem *pm) {
     m->cfg = *cfg;
     m->pm = pm;
     bool ok = true;
-    uint64_t s = cfg->seed * UINT64_C(0x9E3779B97F4A7C15);
     if (cfg->tlb_mode == TLB_MODE_REFERENCE) {
         m->l1d = m->l1i = make_level(&(TlbConfig){.unbounded = true}, 0, &ok);
     } else if (cfg->tlb_mode == TLB_MODE_SIZED) {
-        m->l1d = make_level(&cfg->l1d, s + 1, &ok);
-        m->l1i = cfg->l1_unified ? m->l1d : make_level(&cfg->l1i, s + 2, &ok);
-        m->l2 = make_level(&cfg->l2, s + 3, &ok);
+        m->l1d = make_level(&cfg->l1d, level_seed(cfg, LEVEL_L1D), &ok);
+        m->l1i = cfg->l1_unified ? m->l1d : make_level(&cfg->l1i, level_seed(cfg, LEVEL_L1I), &ok);
+        m->l2 = make_level(&cfg->l2, level_seed(cfg, LEVEL_L2), &ok);
         TlbConfig pd = {.large = cfg->pdec.large, .policy = cfg->pdec.policy};
-        m->pdec = make_level(&pd, s + 4, &ok);
+        m->pdec = make_level(&pd, level_seed(cfg, LEVEL_PDEC), &ok);
     }
     if (!ok) {
         mmu_free(m);
@@ -178,6 +195,8 @@ void mmu_free(Mmu *m) {
 }
 
 const CpuRegs *mmu_regs(const Mmu *m) { return &m->regs; }
+const CpuProfile *mmu_profile(const Mmu *m) { return &m->cfg.profile; }
+const MmuConfig *mmu_config(const Mmu *m) { return &m->cfg; }
 const MmuStats *mmu_stats(const Mmu *m) { return &m->st; }
 
 void mmu_set_observer(Mmu *m, MmuObserver fn, void *ctx) {
@@ -208,6 +227,7 @@ static void drop_page(Mmu *m, uint32_t la) {
 
 static void flush_tlbs(Mmu *m, bool keep_global) {
     kill_memos(m);
+    observe(m, (MmuEvent){.kind = MMU_EV_FLUSH, .value = keep_global});
     Tlb *levels[3] = {m->l1d, m->l1i != m->l1d ? m->l1i : NULL, m->l2};
     for (int i = 0; i < 3; i++)
         if (levels[i]) m->st.entries_dropped += tlb_flush(levels[i], keep_global);
@@ -217,6 +237,7 @@ static void flush_tlbs(Mmu *m, bool keep_global) {
 void mmu_invlpg(Mmu *m, uint32_t la) {
     MM_ASSERT(m->phase == PH_IDLE); /* complete the access in flight first (mmu.h) */
     m->st.invlpg++;
+    observe(m, (MmuEvent){.kind = MMU_EV_INVLPG, .addr = la});
     drop_page(m, la);
     if (m->pdec) tlb_flush(m->pdec, false); /* INVLPG clears the whole PDE cache (A.8.3) */
 }

@@ -88,7 +88,7 @@ Repl *repl_new(ReplPolicy p, uint32_t ways, uint64_t seed) {
     if (repl_check(p, ways)) return NULL;
     Repl *r = calloc(1, sizeof *r);
     if (!r) return NULL;
-    *r = (Repl){.policy = p, .ways = ways, .rng = seed ? seed : 0x9E3779B97F4A7C15u};
+    *r = (Repl){.policy = p, .ways = ways, .rng = repl_random_start(seed)};
     if (p == REPL_LRU || p == REPL_FIFO)
         r->state_size = ((ways + 1) * sizeof(Node) + 7) & ~(size_t)7;
     if (p == REPL_PLRU) {
@@ -101,6 +101,8 @@ Repl *repl_new(ReplPolicy p, uint32_t ways, uint64_t seed) {
 }
 
 void repl_free(Repl *r) { free(r); }
+
+uint64_t repl_random_start(uint64_t seed) { return seed ? seed : UINT64_C(0x9E3779B97F4A7C15); }
 
 size_t repl_state_size(const Repl *r) { return r->state_size; }
 

@@ -294,6 +294,10 @@ static uint32_t store_flush(Store *s, bool keep_global) {
     return n;
 }
 
+uint64_t tlb_array_seed(uint64_t level_seed, int array) {
+    return array == TLB_LARGE ? level_seed ^ UINT64_C(0x5bd1e995) : level_seed;
+}
+
 /* ---- the level -------------------------------------------------------------------------- */
 
 Tlb *tlb_new(const TlbConfig *cfg) {
@@ -302,9 +306,10 @@ Tlb *tlb_new(const TlbConfig *cfg) {
     if (!t) return NULL;
     t->unbounded = cfg->unbounded;
     bool ok = t->unbounded ? store_init(&t->store, 1024)
-                           : array_init(&t->arr[TLB_SMALL], cfg->small, cfg->policy, cfg->seed) &&
+                           : array_init(&t->arr[TLB_SMALL], cfg->small, cfg->policy,
+                                      tlb_array_seed(cfg->seed, TLB_SMALL)) &&
                                  array_init(&t->arr[TLB_LARGE], cfg->large, cfg->policy,
-                                            cfg->seed ^ UINT64_C(0x5bd1e995));
+                                            tlb_array_seed(cfg->seed, TLB_LARGE));
     if (!ok) {
         tlb_free(t);
         return NULL;

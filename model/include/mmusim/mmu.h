@@ -70,6 +70,13 @@ void mmu_invlpg(Mmu *m, uint32_t la);
 int mmu_set_profile(Mmu *m, const CpuProfile *prof);
 
 const CpuRegs *mmu_regs(const Mmu *m);
+const CpuProfile *mmu_profile(const Mmu *m);
+const MmuConfig *mmu_config(const Mmu *m);
+
+/* The xorshift64* start state of a TLB level's array under the RANDOM policy (level: "l1i",
+ * "l1d", "l2", "pdec"; array: TLB_SMALL or TLB_LARGE), as mmu_new seeds it from cfg->seed:
+ * for a twin that must draw the same victims. */
+uint64_t mmu_random_state(const MmuConfig *cfg, const char *level, int array);
 
 typedef struct {
     uint32_t la;
@@ -111,6 +118,11 @@ typedef enum {
     MMU_EV_AD_WRITE,   /* addr, old = value before, value = value written */
     MMU_EV_TLB_FILL,   /* level (1 = L1 for this access kind, 2 = L2), fill, victim */
     MMU_EV_PDEC_FILL,  /* level 0, fill, victim */
+    /* Control events, for front ends that mirror the MMU's state into a twin (the RTL
+     * lockstep bench). They come only between accesses, in the order the changes happen. */
+    MMU_EV_REGS,       /* the registers (mmu_regs) or the CPU profile (mmu_profile) changed */
+    MMU_EV_FLUSH,      /* the TLBs were flushed: value = 1 if global entries survived (MOV CR3) */
+    MMU_EV_INVLPG,     /* INVLPG of addr */
 } MmuEventKind;
 
 typedef struct {

@@ -38,6 +38,8 @@ typedef struct Repl Repl;
 /* NULL when out of memory or when the geometry does not suit the policy (see repl_check). */
 Repl *repl_new(ReplPolicy p, uint32_t ways, uint64_t seed);
 void repl_free(Repl *r);
+/* The RANDOM policy's xorshift64* state after repl_new(.., seed): never 0. */
+uint64_t repl_random_start(uint64_t seed);
 
 /* NULL if (p, ways) is a valid combination, else a reason (at most 1024 ways; PLRU needs a
  * power of two <= 64). */

@@ -70,6 +70,9 @@ typedef struct Tlb Tlb;
 Tlb *tlb_new(const TlbConfig *cfg);
 void tlb_free(Tlb *t);
 
+/* The seed tlb_new gives array (TLB_SMALL or TLB_LARGE) of a level seeded cfg->seed. */
+uint64_t tlb_array_seed(uint64_t level_seed, int array);
+
 /* NULL if valid, else a reason: sets must be a power of two, the policy must suit the ways. */
 const char *tlb_config_check(const TlbConfig *cfg);
 
