@@ -99,6 +99,7 @@ void exec_set_translator(Exec *b, ExecTranslate fn, void *ctx) {
     b->xlate_ctx = ctx;
 }
 Mmu *exec_mmu(const Exec *b) { return b->mmu; }
+Physmem *exec_physmem(const Exec *b) { return b->pm; }
 const MmuStats *exec_stats(const Exec *b) { return mmu_stats(b->mmu); }
 ExpectTally exec_expectations(const Exec *b) { return b->tally; }
 

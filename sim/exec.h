@@ -44,6 +44,7 @@ void exec_set_name(Exec *b, const char *name);
 typedef bool (*ExecTranslate)(void *ctx, const Access *a, Result *r, const char **why);
 void exec_set_translator(Exec *b, ExecTranslate fn, void *ctx);
 Mmu *exec_mmu(const Exec *b);
+Physmem *exec_physmem(const Exec *b);
 
 bool exec_record(Exec *b, const Record *r);
 /* A run of plain accesses (trace_read()); as exec_record() for each. */

@@ -10,7 +10,7 @@
 
 #include "progress.h"
 #include "report.h"
-#include "sched.h"
+#include "streamsched.h"
 #include "trace.h"
 
 #define ERR_MAX REPLAY_ERR_MAX

@@ -1,4 +1,4 @@
-/* sched.h - where the executor's records come from: one trace, or per-process streams that the
+/* streamsched.h - where the executor's records come from: one trace, or per-process streams that the
  * simulator interleaves (traces/README.md section 10).
  *
  * With one trace, records pass through unchanged. With several, each trace is the stream of

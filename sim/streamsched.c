@@ -1,5 +1,6 @@
-/* sched.c - one trace, or per-process streams run round-robin; see sched.h. */
-#include "sched.h"
+/* streamsched.c - one trace, or per-process streams run round-robin; see streamsched.h. (Not
+ * sched.h: that name would hide the system header from C++ code with sim/ on its include path.) */
+#include "streamsched.h"
 
 #include <stdbool.h>
 #include <stdio.h>

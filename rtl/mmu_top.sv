@@ -1,0 +1,525 @@
+// mmu_top.sv - the paging unit: request front end, TLB arrays, walker, fault unit, counters
+// (contract: rtl/README.md; behaviour: model/src/mmu.c with one unified L1 TLB, no L2, no PDE
+// cache).
+//
+// Sequencing FSM (one request or command at a time):
+//   MMU_IDLE          ready. A request is looked up in the cycle of its handshake (req_la
+//                     straight into both arrays): paging off or a used hit responds in the next
+//                     cycle; a miss starts the walker; a refused hit drops the page first.
+//   MMU_DROP_REFUSED  the refused hit's page is dropped (a sweep, see below), then the walk.
+//   MMU_WALK          the walker runs; on success the fill and the response, on #PF the drop.
+//   MMU_DROP_FAULT    the faulting page is dropped, then the #PF response.
+//   MMU_CTRL_SWEEP    a command's sweep, then ctrl_done.
+// A sweep clears one set of each array per cycle. Dropping a page (INVLPG, #PF, refused hit)
+// takes one cycle when there is a large array (la's 4 KiB set and la's large set), else
+// SETS_4K cycles (every set of the 4 KiB array, for the fragments of la's large page).
+// CR3_WRITE and FLUSH_ALL sweep max(SETS_4K, SETS_LG) sets.
+module mmu_top
+  import mmu_pkg::*;
+(
+  input  logic        clk,
+  input  logic        rst_n,
+  // architectural state (levels; they change only while idle)
+  input  logic [31:0] cr0,
+  input  logic [31:0] cr3,
+  input  logic [31:0] cr4,
+  input  logic        efer_nxe,
+  input  logic        eflags_ac,
+  input  logic [1:0]  cpl,
+  input  logic [63:0] pdpte0,
+  input  logic [63:0] pdpte1,
+  input  logic [63:0] pdpte2,
+  input  logic [63:0] pdpte3,
+  input  logic [5:0]  maxphyaddr,
+  input  logic        prof_pat,
+  input  logic        prof_pse36,
+  // commands
+  input  logic        ctrl_valid,
+  output logic        ctrl_ready,
+  input  logic [1:0]  ctrl_op,
+  input  logic [31:0] ctrl_la,
+  output logic        ctrl_done,
+  // translation requests
+  input  logic        req_valid,
+  output logic        req_ready,
+  input  logic [31:0] req_la,
+  input  logic [1:0]  req_kind,
+  input  logic        req_implicit,
+  output logic        resp_valid,
+  output logic        resp_fault,
+  output logic [39:0] resp_paddr,
+  output logic [4:0]  resp_err,
+  output logic [31:0] resp_cr2,
+  output logic [1:0]  resp_source,
+  output logic [4:0]  resp_page_shift,
+  // monitor, valid with resp_valid
+  output logic [1:0]  mon_rewalk,
+  output logic        mon_fill,
+  output logic        mon_fill_large,
+  output logic [19:0] mon_fill_set,
+  output logic [9:0]  mon_fill_way,
+  output logic        mon_fill_evict,
+  // walker memory port
+  output logic        mem_req_valid,
+  input  logic        mem_req_ready,
+  output logic [39:0] mem_req_addr,
+  output logic        mem_req_size8,
+  output logic        mem_req_write,
+  output logic [63:0] mem_req_wdata,
+  output logic        mem_req_lock,
+  input  logic        mem_resp_valid,
+  input  logic [63:0] mem_resp_rdata,
+  // counters
+  input  logic [7:0]  cnt_sel,
+  output logic [63:0] cnt_value,
+  // compiled geometry
+  output logic [31:0] id_sets_4k,
+  output logic [31:0] id_ways_4k,
+  output logic [31:0] id_sets_lg,
+  output logic [31:0] id_ways_lg,
+  output logic [31:0] id_policy
+);
+
+  // ---- configuration ----------------------------------------------------------------------
+  localparam int unsigned SETS_4K = mmu_cfg_pkg::SETS_4K;
+  localparam int unsigned WAYS_4K = mmu_cfg_pkg::WAYS_4K;
+  localparam int unsigned POLICY = mmu_cfg_pkg::POLICY;
+  localparam bit HAS_LG = mmu_cfg_pkg::SETS_LG != 0 && mmu_cfg_pkg::WAYS_LG != 0;
+  // Geometry of the large array; 1 x 1 (never instantiated) when there is none.
+  localparam int unsigned SETS_LG = HAS_LG ? mmu_cfg_pkg::SETS_LG : 1;
+  localparam int unsigned WAYS_LG = HAS_LG ? mmu_cfg_pkg::WAYS_LG : 1;
+
+  localparam int unsigned SIDX_4K = (SETS_4K > 1) ? $clog2(SETS_4K) : 1;
+  localparam int unsigned WIDX_4K = (WAYS_4K > 1) ? $clog2(WAYS_4K) : 1;
+  localparam int unsigned CNT_4K = $clog2(WAYS_4K + 1);
+  localparam int unsigned SIDX_LG = (SETS_LG > 1) ? $clog2(SETS_LG) : 1;
+  localparam int unsigned WIDX_LG = (WAYS_LG > 1) ? $clog2(WAYS_LG) : 1;
+  localparam int unsigned CNT_LG = $clog2(WAYS_LG + 1);
+
+  // Sweep lengths in cycles: dropping one page, and CR3_WRITE / FLUSH_ALL.
+  localparam int unsigned PAGE_SWEEP = HAS_LG ? 1 : SETS_4K;
+  localparam int unsigned FLUSH_SWEEP = (HAS_LG && SETS_LG > SETS_4K) ? SETS_LG : SETS_4K;
+  localparam int unsigned DROP_W = 12;
+
+  if (SETS_4K == 0 || WAYS_4K == 0) $error("mmu_top: the 4 KiB array needs sets and ways");
+  if (mmu_stats_pkg::STAT_pf_err_1f != mmu_stats_pkg::STAT_pf_err_00 + 31)
+    $error("mmu_top: pf_err_00..pf_err_1f must be consecutive");
+
+  assign id_sets_4k = 32'(SETS_4K);
+  assign id_ways_4k = 32'(WAYS_4K);
+  assign id_sets_lg = 32'(mmu_cfg_pkg::SETS_LG);
+  assign id_ways_lg = 32'(mmu_cfg_pkg::WAYS_LG);
+  assign id_policy = 32'(POLICY);
+
+  // ---- counter indices (mmu_stats_pkg) ------------------------------------------------------
+  typedef enum logic [2:0] {
+    COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT
+  } tlb_col_e;
+
+  function automatic int unsigned acc_stat(acc_kind_e k);
+    case (k)
+      ACC_FETCH: return mmu_stats_pkg::STAT_acc_fetch;
+      ACC_WRITE: return mmu_stats_pkg::STAT_acc_write;
+      default:   return mmu_stats_pkg::STAT_acc_read;
+    endcase
+  endfunction
+
+  function automatic int unsigned walk_stat(acc_kind_e k);
+    case (k)
+      ACC_FETCH: return mmu_stats_pkg::STAT_walk_fetch;
+      ACC_WRITE: return mmu_stats_pkg::STAT_walk_write;
+      default:   return mmu_stats_pkg::STAT_walk_read;
+    endcase
+  endfunction
+
+  function automatic int unsigned l1_stat(acc_kind_e k, tlb_col_e col);
+    case (k)
+      ACC_FETCH:
+        case (col)
+          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_fetch_hit_4k;
+          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_fetch_hit_large;
+          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_fetch_miss_4k;
+          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_fetch_miss_large;
+          default:        return mmu_stats_pkg::STAT_l1_fetch_miss_fault;
+        endcase
+      ACC_WRITE:
+        case (col)
+          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_write_hit_4k;
+          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_write_hit_large;
+          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_write_miss_4k;
+          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_write_miss_large;
+          default:        return mmu_stats_pkg::STAT_l1_write_miss_fault;
+        endcase
+      default:
+        case (col)
+          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_read_hit_4k;
+          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_read_hit_large;
+          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_read_miss_4k;
+          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_read_miss_large;
+          default:        return mmu_stats_pkg::STAT_l1_read_miss_fault;
+        endcase
+    endcase
+  endfunction
+
+  // ---- helpers -----------------------------------------------------------------------------
+  // la >> 21 (PAE) or la >> 22 (32-bit), the large page number, from la[31:21].
+  function automatic logic [10:0] large_vpn(logic [10:0] la_31_21, logic pae);
+    return pae ? la_31_21 : {1'b0, la_31_21[10:1]};
+  endfunction
+
+  // The bits of la inside a page of this size.
+  function automatic logic [39:0] offset_mask(page_size_e psz);
+    case (psz)
+      PSZ_2M:  return 40'h1F_FFFF;
+      PSZ_4M:  return 40'h3F_FFFF;
+      default: return 40'hFFF;
+    endcase
+  endfunction
+
+  // ---- environment -------------------------------------------------------------------------
+  walk_env_t env;
+  walk_env u_env (
+    .cr0, .cr3, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36, .env
+  );
+
+  // ---- sequencing state ---------------------------------------------------------------------
+  typedef enum logic [2:0] {
+    MMU_IDLE,
+    MMU_DROP_REFUSED,
+    MMU_WALK,
+    MMU_DROP_FAULT,
+    MMU_CTRL_SWEEP
+  } mmu_state_e;
+
+  mmu_state_e  state;
+  logic [31:0] la_q;         // the request's (or INVLPG's) linear address
+  acc_kind_e   kind_q;
+  logic        implicit_q;
+  rewalk_e     rewalk_q;
+  clear_mode_e sweep_mode;
+  logic [20:0] sweep_idx;    // the set being cleared
+  logic [31:0] cr2_q;        // CR2: the latest #PF's linear address
+
+  logic idle, req_fire, ctrl_fire;
+  acc_kind_e req_kind_e;
+  assign idle = state == MMU_IDLE;
+  assign ctrl_ready = idle;
+  assign req_ready = idle && !ctrl_valid;  // a command offered in the same cycle goes first
+  assign ctrl_fire = ctrl_valid && idle;
+  assign req_fire = req_valid && req_ready;
+  assign req_kind_e = (req_kind == 2'd3) ? ACC_READ : acc_kind_e'(req_kind);
+
+  // ---- TLB arrays ------------------------------------------------------------------------------
+  tlb_entry_t            sm_entry, lg_entry, sm_fill_entry, lg_fill_entry;
+  logic                  sm_hit, lg_hit, sm_touch, lg_touch, sm_fill, lg_fill, sm_clr, lg_clr;
+  logic [WIDX_4K-1:0]    sm_fill_way;
+  logic [WIDX_LG-1:0]    lg_fill_way;
+  logic [SIDX_4K-1:0]    sm_fill_set, sm_clr_set;
+  logic [SIDX_LG-1:0]    lg_fill_set, lg_clr_set;
+  logic                  sm_fill_evict, lg_fill_evict;
+  logic [CNT_4K-1:0]     sm_clr_count;
+  logic [CNT_LG-1:0]     lg_clr_count;
+  logic [10:0]           la_q_lvpn;
+  assign la_q_lvpn = large_vpn(la_q[31:21], env.pae);
+
+  tlb_array #(
+    .SETS(SETS_4K), .WAYS(WAYS_4K), .POLICY(POLICY), .SEED(mmu_cfg_pkg::SEED_4K), .LARGE(1'b0)
+  ) u_tlb_4k (
+    .clk, .rst_n,
+    .lk_vpn    (req_la[31:12]),
+    .lk_hit    (sm_hit),
+    .lk_entry  (sm_entry),
+    .touch     (sm_touch),
+    .fill      (sm_fill),
+    .fill_entry(sm_fill_entry),
+    .fill_set  (sm_fill_set),
+    .fill_way  (sm_fill_way),
+    .fill_evict(sm_fill_evict),
+    .clr       (sm_clr),
+    .clr_mode  (sweep_mode),
+    .clr_set   (sm_clr_set),
+    .clr_vpn   (la_q[31:12]),
+    .clr_lvpn  (la_q_lvpn),
+    .clr_lpsz  (env.large_psz),
+    .clr_count (sm_clr_count)
+  );
+
+  if (HAS_LG) begin : g_large
+    tlb_array #(
+      .SETS(SETS_LG), .WAYS(WAYS_LG), .POLICY(POLICY), .SEED(mmu_cfg_pkg::SEED_LG), .LARGE(1'b1)
+    ) u_tlb_lg (
+      .clk, .rst_n,
+      .lk_vpn    ({9'd0, large_vpn(req_la[31:21], env.pae)}),
+      .lk_hit    (lg_hit),
+      .lk_entry  (lg_entry),
+      .touch     (lg_touch),
+      .fill      (lg_fill),
+      .fill_entry(lg_fill_entry),
+      .fill_set  (lg_fill_set),
+      .fill_way  (lg_fill_way),
+      .fill_evict(lg_fill_evict),
+      .clr       (lg_clr),
+      .clr_mode  (sweep_mode),
+      .clr_set   (lg_clr_set),
+      .clr_vpn   ({9'd0, la_q_lvpn}),
+      .clr_lvpn  (la_q_lvpn),
+      .clr_lpsz  (env.large_psz),
+      .clr_count (lg_clr_count)
+    );
+  end else begin : g_no_large
+    assign lg_hit = 1'b0;
+    assign lg_entry = '0;
+    assign lg_fill_set = '0;
+    assign lg_fill_way = '0;
+    assign lg_fill_evict = 1'b0;
+    assign lg_clr_count = '0;
+    logic unused_large;
+    assign unused_large = ^{lg_touch, lg_fill, lg_fill_entry, lg_clr, lg_clr_set};
+  end
+
+  // ---- lookup (MMU_IDLE, the handshake cycle) -------------------------------------------------
+  // The 4 KiB array first, then the large array (tlb_lookup).
+  tlb_entry_t  hit_e;
+  logic        hit, hit_allowed, hit_clean_write, hit_used, hit_refused;
+  logic [39:0] hit_paddr;
+  always_comb begin
+    hit_e = sm_hit ? sm_entry : lg_entry;
+    hit = sm_hit || lg_hit;
+    hit_allowed = rights_allow(env.priv, req_kind_e, req_implicit, hit_e.rights);
+    hit_clean_write = req_kind_e == ACC_WRITE && !hit_e.dirty;
+    hit_used = req_fire && env.pg && hit && hit_allowed && !hit_clean_write;
+    hit_refused = req_fire && env.pg && hit && !(hit_allowed && !hit_clean_write);
+    // frame + (la mod entry size): 4 KiB entries (fragments too) or whole large pages
+    hit_paddr = {hit_e.pfn, 12'd0} |
+                ({8'd0, req_la} & (sm_hit ? 40'hFFF : offset_mask(hit_e.psz)));
+  end
+  logic unused_hit_bits;  // the key matched already; G matters only to CR3_WRITE
+  assign unused_hit_bits = ^{hit_e.vpn, hit_e.glob};
+  assign sm_touch = hit_used && sm_hit;
+  assign lg_touch = hit_used && !sm_hit;
+
+  // ---- walker -----------------------------------------------------------------------------------
+  logic        ptw_start, ptw_done, ptw_fault, ptw_dirty, ptw_glob;
+  logic        ev_read, ev_ad_write, ev_d_set;
+  logic [39:0] ptw_paddr;
+  logic [27:0] ptw_pfn;
+  page_size_e  ptw_psz;
+  rights_t     ptw_rights;
+  logic [4:0]  ptw_err;
+  logic        sweep_last;
+
+  assign ptw_start = (req_fire && env.pg && !hit) || (state == MMU_DROP_REFUSED && sweep_last);
+
+  ptw u_ptw (
+    .clk, .rst_n, .env,
+    .pdpte         ('{pdpte0, pdpte1, pdpte2, pdpte3}),
+    .start         (ptw_start),
+    .start_la      (idle ? req_la : la_q),
+    .start_kind    (idle ? req_kind_e : kind_q),
+    .start_implicit(idle ? req_implicit : implicit_q),
+    .done          (ptw_done),
+    .fault         (ptw_fault),
+    .paddr         (ptw_paddr),
+    .pfn           (ptw_pfn),
+    .psz           (ptw_psz),
+    .rights        (ptw_rights),
+    .dirty         (ptw_dirty),
+    .glob          (ptw_glob),
+    .err           (ptw_err),
+    .ev_read, .ev_ad_write, .ev_d_set,
+    .mem_req_valid, .mem_req_ready, .mem_req_addr, .mem_req_size8, .mem_req_write,
+    .mem_req_wdata, .mem_req_lock, .mem_resp_valid, .mem_resp_rdata
+  );
+
+  // ---- fill after a successful walk ---------------------------------------------------------------
+  // A large page goes to the large array when there is one, else its 4 KiB fragment holding la
+  // to the 4 KiB array.
+  logic        fill_now, fill_large;
+  logic [27:0] frag_pfn;
+  assign fill_now = state == MMU_WALK && ptw_done;
+  assign fill_large = HAS_LG && ptw_psz != PSZ_4K;
+  assign sm_fill = fill_now && !fill_large;
+  assign lg_fill = fill_now && fill_large;
+  assign frag_pfn = ptw_pfn | (28'(la_q[21:12]) & 28'(offset_mask(ptw_psz) >> 12));
+  always_comb begin
+    sm_fill_entry = '{vpn: la_q[31:12], pfn: frag_pfn, rights: ptw_rights, dirty: ptw_dirty,
+                      glob: ptw_glob, psz: ptw_psz};
+    lg_fill_entry = '{vpn: {9'd0, la_q_lvpn}, pfn: ptw_pfn, rights: ptw_rights,
+                      dirty: ptw_dirty, glob: ptw_glob, psz: ptw_psz};
+  end
+
+  // ---- sweeps: dropping a page, CR3_WRITE, FLUSH_ALL ---------------------------------------------
+  logic in_sweep, sweep_page;
+  assign in_sweep = state == MMU_DROP_REFUSED || state == MMU_DROP_FAULT ||
+                    state == MMU_CTRL_SWEEP;
+  assign sweep_page = sweep_mode == CLR_PAGE;
+  assign sweep_last = sweep_idx == 21'((sweep_page ? PAGE_SWEEP : FLUSH_SWEEP) - 1);
+  assign sm_clr = in_sweep && (sweep_page || {11'd0, sweep_idx} < SETS_4K);
+  assign lg_clr = in_sweep && (sweep_page || {11'd0, sweep_idx} < SETS_LG);
+  assign sm_clr_set = (sweep_page && HAS_LG) ? SIDX_4K'(la_q[31:12] & 20'(SETS_4K - 1))
+                                             : SIDX_4K'(sweep_idx);
+  assign lg_clr_set = sweep_page ? SIDX_LG'(la_q_lvpn & 11'(SETS_LG - 1)) : SIDX_LG'(sweep_idx);
+
+  logic [DROP_W-1:0] dropped;
+  assign dropped = (sm_clr ? DROP_W'(sm_clr_count) : '0) + (lg_clr ? DROP_W'(lg_clr_count) : '0);
+
+  // ---- sequencing and the response ------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      state <= MMU_IDLE;
+      cr2_q <= '0;
+      resp_valid <= 1'b0;
+      ctrl_done <= 1'b0;
+      sweep_mode <= CLR_PAGE;
+      sweep_idx <= '0;
+    end else begin
+      resp_valid <= 1'b0;
+      ctrl_done <= 1'b0;
+      if (in_sweep) sweep_idx <= sweep_idx + 1'b1;
+      case (state)
+        MMU_IDLE:
+          if (ctrl_fire) begin
+            la_q <= ctrl_la;
+            sweep_idx <= '0;
+            state <= MMU_CTRL_SWEEP;
+            case (ctrl_op)
+              CTRL_CR3_WRITE: sweep_mode <= CLR_NONGLOBAL;
+              CTRL_FLUSH_ALL: sweep_mode <= CLR_ALL;
+              CTRL_INVLPG:    sweep_mode <= CLR_PAGE;
+              default: begin  // not a command: done at once
+                ctrl_done <= 1'b1;
+                state <= MMU_IDLE;
+              end
+            endcase
+          end else if (req_fire) begin
+            la_q <= req_la;
+            kind_q <= req_kind_e;
+            implicit_q <= req_implicit;
+            rewalk_q <= REWALK_NONE;
+            // the response of an unpaged access or a used hit
+            resp_fault <= 1'b0;
+            resp_err <= '0;
+            resp_cr2 <= cr2_q;
+            mon_rewalk <= REWALK_NONE;
+            mon_fill <= 1'b0;
+            mon_fill_large <= 1'b0;
+            mon_fill_set <= '0;
+            mon_fill_way <= '0;
+            mon_fill_evict <= 1'b0;
+            if (!env.pg) begin
+              resp_valid <= 1'b1;
+              resp_paddr <= {8'd0, req_la};
+              resp_source <= SRC_UNPAGED;
+              resp_page_shift <= '0;
+            end else if (hit_used) begin
+              resp_valid <= 1'b1;
+              resp_paddr <= hit_paddr;
+              resp_source <= SRC_L1;
+              resp_page_shift <= page_shift_of(hit_e.psz);
+            end else if (hit_refused) begin
+              rewalk_q <= hit_allowed ? REWALK_DIRTY : REWALK_RIGHTS;
+              sweep_mode <= CLR_PAGE;
+              sweep_idx <= '0;
+              state <= MMU_DROP_REFUSED;
+            end else begin
+              state <= MMU_WALK;
+            end
+          end
+        MMU_DROP_REFUSED:
+          if (sweep_last) state <= MMU_WALK;  // ptw_start
+        MMU_WALK:
+          if (ptw_done) begin
+            resp_valid <= 1'b1;
+            resp_fault <= 1'b0;
+            resp_paddr <= ptw_paddr;
+            resp_err <= '0;
+            resp_cr2 <= cr2_q;
+            resp_source <= SRC_WALK;
+            resp_page_shift <= page_shift_of(ptw_psz);
+            mon_rewalk <= rewalk_q;
+            mon_fill <= 1'b1;
+            mon_fill_large <= fill_large;
+            mon_fill_set <= fill_large ? 20'(lg_fill_set) : 20'(sm_fill_set);
+            mon_fill_way <= fill_large ? 10'(lg_fill_way) : 10'(sm_fill_way);
+            mon_fill_evict <= fill_large ? lg_fill_evict : sm_fill_evict;
+            state <= MMU_IDLE;
+          end else if (ptw_fault) begin
+            sweep_mode <= CLR_PAGE;
+            sweep_idx <= '0;
+            state <= MMU_DROP_FAULT;
+          end
+        MMU_DROP_FAULT:
+          if (sweep_last) begin  // ptw_err holds until the next walk starts
+            resp_valid <= 1'b1;
+            resp_fault <= 1'b1;
+            resp_paddr <= '0;
+            resp_err <= ptw_err;
+            resp_cr2 <= la_q;
+            cr2_q <= la_q;
+            resp_source <= SRC_WALK;
+            resp_page_shift <= '0;
+            mon_rewalk <= rewalk_q;
+            mon_fill <= 1'b0;
+            mon_fill_large <= 1'b0;
+            mon_fill_set <= '0;
+            mon_fill_way <= '0;
+            mon_fill_evict <= 1'b0;
+            state <= MMU_IDLE;
+          end
+        MMU_CTRL_SWEEP:
+          if (sweep_last) begin
+            ctrl_done <= 1'b1;
+            state <= MMU_IDLE;
+          end
+        default: state <= MMU_IDLE;
+      endcase
+    end
+  end
+
+  // ---- counters ---------------------------------------------------------------------------------
+  logic [mmu_stats_pkg::CNT_COUNT-1:0] inc;
+  acc_kind_e cur_kind;
+  assign cur_kind = idle ? req_kind_e : kind_q;
+
+  always_comb begin
+    inc = '0;
+    if (req_fire) begin
+      inc[acc_stat(req_kind_e)] = 1'b1;
+      if (!env.pg) inc[mmu_stats_pkg::STAT_acc_unpaged] = 1'b1;
+    end
+    if (hit_used)
+      inc[l1_stat(req_kind_e, hit_e.psz != PSZ_4K ? COL_HIT_LARGE : COL_HIT_4K)] = 1'b1;
+    if (hit_refused)
+      inc[hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty : mmu_stats_pkg::STAT_rewalk_rights] = 1'b1;
+    if (ptw_start) inc[walk_stat(cur_kind)] = 1'b1;
+    if (ev_read) inc[mmu_stats_pkg::STAT_walk_reads] = 1'b1;
+    if (ev_ad_write) inc[mmu_stats_pkg::STAT_ad_writes] = 1'b1;
+    if (ev_d_set) inc[mmu_stats_pkg::STAT_d_sets] = 1'b1;
+    if (fill_now) begin
+      inc[mmu_stats_pkg::STAT_l1_fills] = 1'b1;
+      if (fill_large ? lg_fill_evict : sm_fill_evict) inc[mmu_stats_pkg::STAT_l1_evictions] = 1'b1;
+      inc[l1_stat(kind_q, ptw_psz != PSZ_4K ? COL_MISS_LARGE : COL_MISS_4K)] = 1'b1;
+    end
+    if (state == MMU_WALK && ptw_fault) begin
+      inc[mmu_stats_pkg::STAT_pf] = 1'b1;
+      inc[mmu_stats_pkg::STAT_pf_err_00 + {27'd0, ptw_err}] = 1'b1;
+      inc[l1_stat(kind_q, COL_MISS_FAULT)] = 1'b1;
+      inc[mmu_stats_pkg::STAT_pf_invalidations] = 1'b1;
+    end
+    if (ctrl_fire)
+      case (ctrl_op)
+        CTRL_CR3_WRITE: inc[mmu_stats_pkg::STAT_flush_cr3] = 1'b1;
+        CTRL_FLUSH_ALL: inc[mmu_stats_pkg::CNT_FLUSH_ALL] = 1'b1;
+        CTRL_INVLPG:    inc[mmu_stats_pkg::STAT_invlpg] = 1'b1;
+        default: ;
+      endcase
+    // cycles: every cycle of a request, from its handshake to the cycle before resp_valid
+    if (req_fire || state == MMU_DROP_REFUSED || state == MMU_WALK || state == MMU_DROP_FAULT)
+      inc[mmu_stats_pkg::STAT_cycles] = 1'b1;
+  end
+
+  mmu_counters #(.DROP_W(DROP_W)) u_counters (
+    .clk, .rst_n, .inc, .dropped, .cnt_sel, .cnt_value
+  );
+
+endmodule
