@@ -298,21 +298,29 @@ static std::string describe_req(const MemRequest &q) {
     return fmt("%sread %010" PRIx64 "/%d", q.lock ? "locked " : "", q.addr, q.size8 ? 8 : 4);
 }
 
+static std::string describe_op(const Lockstep::MemOp &op) {
+    return describe_req(op.req) + (op.req.write ? "" : fmt(" -> %" PRIx64, op.value));
+}
+
 static std::string describe_c_req(const MemReq &q) {
     if (q.or_bits) return fmt("locked or %010" PRIx64 "/%u |= %" PRIx64, q.addr, q.size, q.or_bits);
     return fmt("read %010" PRIx64 "/%u", q.addr, q.size);
 }
 
 uint64_t Lockstep::mem_op(const MemRequest &q) {
-    std::string rtl = describe_req(q);
     if (failed_) return 0;
+    std::string rtl; // described only for a report
+    auto describe = [&]() -> const std::string & {
+        if (rtl.empty()) rtl = describe_req(q);
+        return rtl;
+    };
     if (!in_flight_) {
-        mismatch("the RTL made a memory request with no translation in flight: " + rtl);
+        mismatch("the RTL made a memory request with no translation in flight: " + describe());
         return 0;
     }
     if (c_done_) {
-        mismatch("the RTL made a memory request the C model does not: " + rtl +
-                 "\n  after: " + (ops_.empty() ? std::string("(none)") : ops_.back()));
+        mismatch("the RTL made a memory request the C model does not: " + describe() +
+                 "\n  after: " + (ops_.empty() ? std::string("(none)") : describe_op(ops_.back())));
         return 0;
     }
     unsigned size = q.size8 ? 8 : 4;
@@ -323,31 +331,31 @@ uint64_t Lockstep::mem_op(const MemRequest &q) {
     };
     if (!q.write && !q.lock) { // a page-table read
         if (!addr_ok || c_req_.or_bits) {
-            mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + rtl +
+            mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + describe() +
                      ", C model " + describe_c_req(c_req_));
             return 0;
         }
         uint64_t v = read(q.addr);
-        ops_.push_back(rtl + fmt(" -> %" PRIx64, v));
+        ops_.push_back({q, v});
         c_status_ = mmu_resume(mmu_, v, &c_res_, &c_req_);
         c_done_ = c_status_ == MMU_STEP_DONE;
         return v;
     }
     if (!q.write) { // the read of a locked read-modify-write
         if (!addr_ok || !c_req_.or_bits || locked_) {
-            mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + rtl +
+            mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + describe() +
                      ", C model " + describe_c_req(c_req_));
             return 0;
         }
         locked_ = true;
         locked_old_ = read(q.addr);
-        ops_.push_back(rtl + fmt(" -> %" PRIx64, locked_old_));
+        ops_.push_back({q, locked_old_});
         return locked_old_;
     }
     // The write of a locked read-modify-write: old | the C model's bits, at the same entry.
     uint64_t want = (locked_old_ | c_req_.or_bits) & mask;
     if (!q.lock || !locked_ || !addr_ok || (q.wdata & mask) != want) {
-        mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + rtl + ", C model " +
+        mismatch("memory operation " + std::to_string(ops_.size()) + ": RTL " + describe() + ", C model " +
                  describe_c_req(c_req_) + fmt(" (writing %" PRIx64 ")", want));
         return 0;
     }
@@ -357,7 +365,7 @@ uint64_t Lockstep::mem_op(const MemRequest &q) {
         mismatch("out of memory writing a page-table entry");
         return 0;
     }
-    ops_.push_back(rtl);
+    ops_.push_back({q, 0});
     locked_ = false;
     c_status_ = mmu_resume(mmu_, locked_old_, &c_res_, &c_req_);
     c_done_ = c_status_ == MMU_STEP_DONE;
@@ -426,8 +434,6 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
     in_flight_ = false;
     uint64_t latency = cycle_ - accepted;
     CpuOutputs o = dut_.outputs();
-    std::string head = fmt("%s %08" PRIx32 "%s", a->kind == ACC_FETCH ? "fetch" : a->kind == ACC_READ ? "read" : "write",
-                           a->la, a->implicit ? " implicit" : "");
     if (!failed_) {
         uint8_t c_rewalk = st->rewalk_rights != rights0 ? 1 : st->rewalk_dirty != dirty0 ? 2 : 0;
         bool same = c_done_ && !locked_;
@@ -446,7 +452,10 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
         }
         if (!same) {
             std::string ops;
-            for (const std::string &s : ops_) ops += "\n    " + s;
+            for (const MemOp &op : ops_) ops += "\n    " + describe_op(op);
+            std::string head = fmt("%s %08" PRIx32 "%s",
+                                   a->kind == ACC_FETCH ? "fetch" : a->kind == ACC_READ ? "read" : "write",
+                                   a->la, a->implicit ? " implicit" : "");
             mismatch(head + "\n  RTL:     " + rtl_record(o) + fmt(" rewalk=%u", o.mon_rewalk) +
                      "\n  C model: " +
                      (c_done_ ? c_record(c_res_) + fmt(" rewalk=%u", c_rewalk)

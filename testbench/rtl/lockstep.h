@@ -150,6 +150,12 @@ class Lockstep {
     // locked read).
     uint64_t mem_op(const MemRequest &req);
 
+    // One memory operation of the transaction in flight, for reports.
+    struct MemOp {
+        MemRequest req;
+        uint64_t value; // read (before the write, for a locked read)
+    };
+
     bool failed() const { return failed_; }
     uint64_t transactions() const { return transactions_; }
     uint64_t cycle() const { return cycle_; }
@@ -191,7 +197,7 @@ class Lockstep {
     Result c_res_{};
     bool locked_ = false;    // a locked read was done; its write must follow
     uint64_t locked_old_ = 0;
-    std::vector<std::string> ops_; // this transaction's memory operations, for reports
+    std::vector<MemOp> ops_; // this transaction's memory operations
     bool c_fill_ = false;
     TlbFill c_fill_slot_{};
     uint64_t c_reads_ = 0, c_ads_ = 0;
