@@ -16,7 +16,7 @@ module mmu_counters #(
   localparam int unsigned N = mmu_stats_pkg::CNT_COUNT;
   localparam int unsigned DROPPED = mmu_stats_pkg::STAT_entries_dropped;
 
-  if (N > 256) $error("mmu_counters: cnt_sel has 8 bits, CNT_COUNT must be at most 256");
+  if (N > 256) $fatal(1, "mmu_counters: cnt_sel has 8 bits, CNT_COUNT must be at most 256");
 
   logic [63:0] cnt[N];
 

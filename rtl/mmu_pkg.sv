@@ -60,7 +60,7 @@ package mmu_pkg;
 
   // What a tlb_array clear port removes from the addressed set.
   typedef enum logic [1:0] {
-    CLR_PAGE      = 2'd0,  // the entry translating a page and (4 KiB array) its large page's fragments
+    CLR_PAGE      = 2'd0,  // a page's entry and, in the 4 KiB array, its large page's fragments
     CLR_NONGLOBAL = 2'd1,  // every entry without G (MOV CR3)
     CLR_ALL       = 2'd2   // every entry
   } clear_mode_e;

@@ -80,7 +80,7 @@ module mmu_top
   output logic [31:0] id_policy
 );
 
-  // ---- configuration ----------------------------------------------------------------------
+  // ---- configuration ---------------------------------------------------------------------------
   localparam int unsigned SETS_4K = mmu_cfg_pkg::SETS_4K;
   localparam int unsigned WAYS_4K = mmu_cfg_pkg::WAYS_4K;
   localparam int unsigned POLICY = mmu_cfg_pkg::POLICY;
@@ -101,9 +101,9 @@ module mmu_top
   localparam int unsigned FLUSH_SWEEP = (HAS_LG && SETS_LG > SETS_4K) ? SETS_LG : SETS_4K;
   localparam int unsigned DROP_W = 12;
 
-  if (SETS_4K == 0 || WAYS_4K == 0) $error("mmu_top: the 4 KiB array needs sets and ways");
+  if (SETS_4K == 0 || WAYS_4K == 0) $fatal(1, "mmu_top: the 4 KiB array needs sets and ways");
   if (mmu_stats_pkg::STAT_pf_err_1f != mmu_stats_pkg::STAT_pf_err_00 + 31)
-    $error("mmu_top: pf_err_00..pf_err_1f must be consecutive");
+    $fatal(1, "mmu_top: pf_err_00..pf_err_1f must be consecutive");
 
   assign id_sets_4k = 32'(SETS_4K);
   assign id_ways_4k = 32'(WAYS_4K);
@@ -111,7 +111,7 @@ module mmu_top
   assign id_ways_lg = 32'(mmu_cfg_pkg::WAYS_LG);
   assign id_policy = 32'(POLICY);
 
-  // ---- counter indices (mmu_stats_pkg) ------------------------------------------------------
+  // ---- counter indices (mmu_stats_pkg) ---------------------------------------------------------
   typedef enum logic [2:0] {
     COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT
   } tlb_col_e;
@@ -161,7 +161,7 @@ module mmu_top
     endcase
   endfunction
 
-  // ---- helpers -----------------------------------------------------------------------------
+  // ---- helpers ---------------------------------------------------------------------------------
   // la >> 21 (PAE) or la >> 22 (32-bit), the large page number, from la[31:21].
   function automatic logic [10:0] large_vpn(logic [10:0] la_31_21, logic pae);
     return pae ? la_31_21 : {1'b0, la_31_21[10:1]};
@@ -176,13 +176,13 @@ module mmu_top
     endcase
   endfunction
 
-  // ---- environment -------------------------------------------------------------------------
+  // ---- environment -----------------------------------------------------------------------------
   walk_env_t env;
   walk_env u_env (
     .cr0, .cr3, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36, .env
   );
 
-  // ---- sequencing state ---------------------------------------------------------------------
+  // ---- sequencing state ------------------------------------------------------------------------
   typedef enum logic [2:0] {
     MMU_IDLE,
     MMU_DROP_REFUSED,
@@ -277,7 +277,7 @@ module mmu_top
     assign unused_large = ^{lg_touch, lg_fill, lg_fill_entry, lg_clr, lg_clr_set};
   end
 
-  // ---- lookup (MMU_IDLE, the handshake cycle) -------------------------------------------------
+  // ---- lookup (MMU_IDLE, the handshake cycle) --------------------------------------------------
   // The 4 KiB array first, then the large array (tlb_lookup).
   tlb_entry_t  hit_e;
   logic        hit, hit_allowed, hit_clean_write, hit_used, hit_refused;
@@ -298,7 +298,7 @@ module mmu_top
   assign sm_touch = hit_used && sm_hit;
   assign lg_touch = hit_used && !sm_hit;
 
-  // ---- walker -----------------------------------------------------------------------------------
+  // ---- walker ----------------------------------------------------------------------------------
   logic        ptw_start, ptw_done, ptw_fault, ptw_dirty, ptw_glob;
   logic        ev_read, ev_ad_write, ev_d_set;
   logic [39:0] ptw_paddr;
@@ -331,7 +331,7 @@ module mmu_top
     .mem_req_wdata, .mem_req_lock, .mem_resp_valid, .mem_resp_rdata
   );
 
-  // ---- fill after a successful walk ---------------------------------------------------------------
+  // ---- fill after a successful walk ------------------------------------------------------------
   // A large page goes to the large array when there is one, else its 4 KiB fragment holding la
   // to the 4 KiB array.
   logic        fill_now, fill_large;
@@ -348,7 +348,7 @@ module mmu_top
                       dirty: ptw_dirty, glob: ptw_glob, psz: ptw_psz};
   end
 
-  // ---- sweeps: dropping a page, CR3_WRITE, FLUSH_ALL ---------------------------------------------
+  // ---- sweeps: dropping a page, CR3_WRITE, FLUSH_ALL -------------------------------------------
   logic in_sweep, sweep_page;
   assign in_sweep = state == MMU_DROP_REFUSED || state == MMU_DROP_FAULT ||
                     state == MMU_CTRL_SWEEP;
@@ -363,7 +363,7 @@ module mmu_top
   logic [DROP_W-1:0] dropped;
   assign dropped = (sm_clr ? DROP_W'(sm_clr_count) : '0) + (lg_clr ? DROP_W'(lg_clr_count) : '0);
 
-  // ---- sequencing and the response ------------------------------------------------------------
+  // ---- sequencing and the response -------------------------------------------------------------
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       state <= MMU_IDLE;
@@ -476,7 +476,7 @@ module mmu_top
     end
   end
 
-  // ---- counters ---------------------------------------------------------------------------------
+  // ---- counters --------------------------------------------------------------------------------
   logic [mmu_stats_pkg::CNT_COUNT-1:0] inc;
   acc_kind_e cur_kind;
   assign cur_kind = idle ? req_kind_e : kind_q;
@@ -490,7 +490,8 @@ module mmu_top
     if (hit_used)
       inc[l1_stat(req_kind_e, hit_e.psz != PSZ_4K ? COL_HIT_LARGE : COL_HIT_4K)] = 1'b1;
     if (hit_refused)
-      inc[hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty : mmu_stats_pkg::STAT_rewalk_rights] = 1'b1;
+      inc[hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty
+                      : mmu_stats_pkg::STAT_rewalk_rights] = 1'b1;
     if (ptw_start) inc[walk_stat(cur_kind)] = 1'b1;
     if (ev_read) inc[mmu_stats_pkg::STAT_walk_reads] = 1'b1;
     if (ev_ad_write) inc[mmu_stats_pkg::STAT_ad_writes] = 1'b1;

@@ -122,8 +122,9 @@ module ptw
   logic [63:0] start_pdpte;
   logic [39:0] start_pde_addr;
   assign start_pdpte = pdpte[start_la[31:30]];
-  assign start_pde_addr = env.pae ? (start_pdpte[39:0] & env.table_mask) | {28'd0, start_la[29:21], 3'd0}
-                                  : env.pd_base | {28'd0, start_la[31:22], 2'd0};
+  assign start_pde_addr = env.pae
+      ? (start_pdpte[39:0] & env.table_mask) | {28'd0, start_la[29:21], 3'd0}
+      : env.pd_base | {28'd0, start_la[31:22], 2'd0};
 
   // ---- memory port ------------------------------------------------------------------------
   always_comb begin
@@ -176,7 +177,8 @@ module ptw
             rd_addr <= start_pde_addr;
             ad_pend <= '0;
             if (env.pae && !start_pdpte[PTE_P]) begin
-              err <= pf_error_code(env.priv.cpl, env.id_bit, start_kind, start_implicit, 1'b0, 1'b0);
+              err <= pf_error_code(env.priv.cpl, env.id_bit, start_kind, start_implicit,
+                                   1'b0, 1'b0);
               state <= PW_FAULT;
             end else begin
               state <= PW_READ;

@@ -46,11 +46,11 @@ module tlb_array
 );
 
   if (SETS == 0 || (SETS & (SETS - 1)) != 0 || SETS > (1 << 20))
-    $error("tlb_array: SETS must be a power of two, 1..2^20");
-  if (WAYS == 0 || WAYS > 1024) $error("tlb_array: WAYS must be 1..1024");
-  if (POLICY > POLICY_RANDOM) $error("tlb_array: unknown POLICY");
+    $fatal(1, "tlb_array: SETS must be a power of two, 1..2^20");
+  if (WAYS == 0 || WAYS > 1024) $fatal(1, "tlb_array: WAYS must be 1..1024");
+  if (POLICY > POLICY_RANDOM) $fatal(1, "tlb_array: unknown POLICY");
   if (POLICY == POLICY_PLRU && (WAYS > 64 || (WAYS & (WAYS - 1)) != 0))
-    $error("tlb_array: tree-PLRU needs a power-of-two number of ways, at most 64");
+    $fatal(1, "tlb_array: tree-PLRU needs a power-of-two number of ways, at most 64");
 
   tlb_entry_t                ent[SETS][WAYS];  // written by fills only, meaningful when valid
   logic [SETS-1:0][WAYS-1:0] vld;
@@ -109,7 +109,8 @@ module tlb_array
       case (clr_mode)
         CLR_PAGE:
           clr_mask[w] = ent[clr_set][w].vpn == clr_vpn ||
-                        is_fragment_of(ent[clr_set][w].vpn[19:9], ent[clr_set][w].psz, clr_lvpn, clr_lpsz);
+                        is_fragment_of(ent[clr_set][w].vpn[19:9], ent[clr_set][w].psz,
+                                       clr_lvpn, clr_lpsz);
         CLR_NONGLOBAL: clr_mask[w] = !ent[clr_set][w].glob;
         default:       clr_mask[w] = 1'b1;
       endcase
@@ -123,13 +124,13 @@ module tlb_array
     if (!rst_n) begin
       vld <= '0;
     end else begin
-      if (fill) begin
-        vld[fill_set][fill_way] <= 1'b1;
-        ent[fill_set][fill_way] <= fill_entry;
-      end
+      if (fill) vld[fill_set][fill_way] <= 1'b1;
       if (clr) vld[clr_set] <= vld[clr_set] & ~clr_mask;
     end
   end
+
+  always_ff @(posedge clk)  // the entries need no reset: they are read only when valid
+    if (fill) ent[fill_set][fill_way] <= fill_entry;
 
   tlb_repl #(.SETS(SETS), .WAYS(WAYS), .POLICY(POLICY), .SEED(SEED)) u_repl (
     .clk,

@@ -8,9 +8,9 @@
 //   PLRU   WAYS-1 tree bits per set in heap order (node n has children 2n+1, 2n+2); a bit of 0
 //          sends the victim search left. A used hit or a fill of way w points every node on
 //          w's path away from w. Reset: all 0 (first victim: way 0).
-//   RANDOM one xorshift64* state per array, reset to SEED; the victim is
-//          (xorshift64*(state) mod 2^32) mod WAYS, and the state advances only when a fill
-//          replaces that victim. Hits change nothing.
+//   RANDOM one xorshift64* state per array, reset to SEED; the victim is the 64-bit
+//          xorshift64* output mod WAYS, and the state advances only when a fill replaces
+//          that victim. Hits change nothing.
 // The victim output is combinational for vic_set; it is asked for only when the set is full.
 module tlb_repl
   import mmu_pkg::*;
@@ -117,7 +117,7 @@ module tlb_repl
       next = next ^ (next >> 27);
       product = next * 64'h2545F4914F6CDD1D;
     end
-    assign victim = WIDX_W'(product[31:0] % WAYS);
+    assign victim = WIDX_W'(product % 64'(WAYS));
 
     always_ff @(posedge clk) begin
       if (!rst_n) state <= START;
@@ -125,7 +125,7 @@ module tlb_repl
     end
 
     logic unused_ports;
-    assign unused_ports = ^{vic_set, upd_set, upd_way, product[63:32]};
+    assign unused_ports = ^{vic_set, upd_set, upd_way};
 
   end else begin : g_single  // PLRU with one way: no tree, the victim is way 0
     assign victim = '0;

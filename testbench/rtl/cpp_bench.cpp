@@ -17,7 +17,7 @@ namespace {
 
 class VerilatorDut : public Dut {
   public:
-    VerilatorDut(VerilatedContext *ctx, const WaveWindow &w) : top_(ctx), ctx_(ctx), wave_(w) {
+    VerilatorDut(VerilatedContext *ctx, const WaveWindow &w) : top_(ctx, "top"), ctx_(ctx), wave_(w) {
         if (!wave_.file.empty()) {
             ctx_->traceEverOn(true);
             top_.trace(&fst_, 99);
@@ -103,7 +103,7 @@ class VerilatorDut : public Dut {
     }
     void dump() {
         if (wave_.active(cycles_, transaction_)) fst_.dump(ctx_->time());
-        ctx_->timeInc(5); // 10 ns per cycle
+        ctx_->timeInc(5000); // 10 ns per cycle: time counts in the precision, 1 ps
     }
 
     Vmmu_top top_;

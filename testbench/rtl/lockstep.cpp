@@ -221,6 +221,7 @@ bool Lockstep::attach(Exec *b, char *err, size_t len) {
         snprintf(err, len, "rtlbench: the RTL's random policy was generated for seed=1");
         return false;
     }
+    geom_ = have;
     exec_set_translator(b, translate_cb, this);
     mmu_set_observer(mmu_, observe_cb, this);
     mirror_regs();
@@ -267,6 +268,7 @@ void Lockstep::command(uint8_t op, uint32_t la) {
         tick();
     }
     dut_.set_ctrl(true, op, la);
+    uint64_t accepted = cycle_;
     tick();
     dut_.set_ctrl(false, 0, 0);
     while (!dut_.outputs().ctrl_done) {
@@ -274,6 +276,31 @@ void Lockstep::command(uint8_t op, uint32_t la) {
             return mismatch(fmt("command %u (la %08" PRIx32 ") never finished", op, la));
         tick();
     }
+    uint64_t want = 1 + (op == OP_INVLPG ? drop_cycles() : flush_cycles());
+    if (cycle_ - accepted != want)
+        mismatch(fmt("command %u (la %08" PRIx32 ") took %" PRIu64
+                     " cycles; the latency formula (rtl/README.md section 4) gives %" PRIu64,
+                     op, la, cycle_ - accepted, want));
+}
+
+// The latency formula of rtl/README.md section 4: D, the cycles to drop one page, and F, the
+// cycles of a flush.
+uint64_t Lockstep::drop_cycles() const { return geom_.sets_lg ? 1 : geom_.sets_4k; }
+uint64_t Lockstep::flush_cycles() const {
+    return geom_.sets_4k > geom_.sets_lg ? geom_.sets_4k : geom_.sets_lg;
+}
+
+// The latency of the translation just completed, by the formula, from what the C model did.
+uint64_t Lockstep::expected_latency(uint8_t rewalk) const {
+    if (c_res_.source != SRC_WALK) return 1; // unpaged, or a used hit
+    uint64_t reads = 0, ads = 0, m1 = bo_.mem_latency + 1;
+    for (const MemOp &op : ops_) {
+        reads += !op.req.lock;
+        ads += op.req.write;
+    }
+    uint64_t t = rewalk ? drop_cycles() : 0;
+    if (c_res_.vector == VEC_PF) return t + 2 + reads * m1 + drop_cycles();
+    return t + 2 + (reads + 2 * ads) * m1;
 }
 
 void Lockstep::observe(const MmuEvent *ev) {
@@ -463,10 +490,19 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
                      "\n  memory operations:" + (ops.empty() ? " none" : ops));
         }
     }
+    if (!failed_) {
+        uint64_t want = expected_latency(o.mon_rewalk);
+        if (latency != want)
+            mismatch(fmt("%s %08" PRIx32 " took %" PRIu64 " cycles; the latency formula "
+                         "(rtl/README.md section 4) gives %" PRIu64 " for %s",
+                         a->kind == ACC_FETCH ? "fetch" : a->kind == ACC_READ ? "read" : "write",
+                         a->la, latency, want, c_record(c_res_).c_str()));
+    }
     if (failed_) {
         *why = why_.c_str();
         return false;
     }
+    latency_sum_ += latency;
     cycles_by_source_[c_res_.source & 3] += latency;
     count_by_source_[c_res_.source & 3]++;
     if (c_res_.source == SRC_WALK) walk_mem_ops_ += ops_.size();
@@ -482,6 +518,12 @@ static bool cpu_side(const char *name) {
     for (const char *n : names)
         if (strcmp(n, name) == 0) return true;
     return false;
+}
+
+static size_t stats_index(const char *name) {
+    for (size_t i = 0; i < stats_count(); i++)
+        if (strcmp(stats_info(i)->name, name) == 0) return i;
+    abort(); // stats.def has no such counter: a bug here
 }
 
 bool Lockstep::finish(char *err, size_t len) {
@@ -504,6 +546,10 @@ bool Lockstep::finish(char *err, size_t len) {
         diffs += fmt("\n  FLUSH_ALL commands: RTL %" PRIu64 ", C model %" PRIu64
                      " (flush_cr0 + flush_cr4 + flush_efer + flush_profile)",
                      rtl_all, all);
+    uint64_t rtl_cycles = dut_.counter((unsigned)stats_index("cycles"));
+    if (rtl_cycles != latency_sum_)
+        diffs += fmt("\n  cycles: RTL %" PRIu64 ", the sum of the translations' latencies %" PRIu64,
+                     rtl_cycles, latency_sum_);
     if (!diffs.empty()) {
         failed_ = true;
         why_ = "RTL/C-model mismatch in the counters at the end:" + diffs;

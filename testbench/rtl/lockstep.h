@@ -176,6 +176,9 @@ class Lockstep {
     void command(uint8_t op, uint32_t la);
     void tick();
     void mismatch(const std::string &what);
+    uint64_t drop_cycles() const;
+    uint64_t flush_cycles() const;
+    uint64_t expected_latency(uint8_t rewalk) const;
     std::string c_record(const Result &r) const;
     std::string rtl_record(const CpuOutputs &o) const;
 
@@ -203,7 +206,8 @@ class Lockstep {
     uint64_t c_reads_ = 0, c_ads_ = 0;
     // Cycle accounting by outcome (rtl/README.md section 4).
     uint64_t cycles_by_source_[4] = {0, 0, 0, 0}, count_by_source_[4] = {0, 0, 0, 0};
-    uint64_t walk_mem_ops_ = 0;
+    uint64_t walk_mem_ops_ = 0, latency_sum_ = 0;
+    RtlGeometry geom_{};
 };
 
 // The whole bench after its Dut is made: parse, run, report, print the summary.

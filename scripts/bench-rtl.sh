@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Speed of the RTL lockstep benches: simulated cycles per second and translations per second of
+# the C++ Verilator bench (build/rtlbench-i486) and the SystemC bench (build/rtlbench-sc-i486),
+# without a waveform and with a full FST dump, on one core (taskset -c 0), median of 3 runs.
+# Each run is the whole lockstep replay: trace reader, memory manager, C model, RTL, checker.
+# The cycle and translation counts come from the bench's own summary line; the time is wall
+# clock (GNU time).
+# Usage: scripts/bench-rtl.sh [TRACE]   (default traces/samples/gzip.mmb.zst)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+trace=${1:-traces/samples/gzip.mmb.zst}
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target rtlbench-i486 rtlbench-sc-i486 >/dev/null
+
+pin=()
+command -v taskset >/dev/null && pin=(taskset -c 0)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+
+# run BENCH WAVE: one run; prints "cycles translations seconds".
+run() {
+  local wave=()
+  [ "$2" = fst ] && wave=(--wave "$tmp/w.fst")
+  { /usr/bin/time -f "time %e" "${pin[@]}" "build/$1" --quiet --output=/dev/null "${wave[@]}" "$trace"; } \
+    2>"$tmp/err" >/dev/null
+  awk '/^lockstep: [0-9]+ translations/ { n = $2; c = $(NF - 4) } /^time / { t = $2 }
+       END { print c, n, t }' "$tmp/err"
+}
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; mmusim $(git describe --always --dirty 2>/dev/null || echo unknown)"
+echo "trace: $trace"
+printf "%-18s %-6s %12s %14s %16s %12s\n" bench wave "cycles" "M cycles/s" "M transl/s" "dump MB"
+for bench in rtlbench-i486 rtlbench-sc-i486; do
+  for wave in none fst; do
+    rows=()
+    for r in 1 2 3; do rows+=("$(run "$bench" "$wave")"); done
+    # The median run by time.
+    read -r cycles n secs < <(printf "%s\n" "${rows[@]}" | sort -k3 -n | sed -n 2p)
+    mb=-
+    [ "$wave" = fst ] && mb=$(awk -v b="$(stat -c %s "$tmp/w.fst")" 'BEGIN { printf "%.1f", b / 1048576 }')
+    printf "%-18s %-6s %12s %14.2f %16.2f %12s\n" "$bench" "$wave" "$cycles" \
+      "$(awk -v c="$cycles" -v t="$secs" 'BEGIN { print c / t / 1e6 }')" \
+      "$(awk -v c="$n" -v t="$secs" 'BEGIN { print c / t / 1e6 }')" "$mb"
+  done
+done

@@ -1,0 +1,92 @@
+# testbench/rtl/systemc.cmake: the SystemC lockstep bench (sc_bench.cpp), included by
+# CMakeLists.txt after the C++ bench, and its tests rtl.sc-<geometry>.*.
+#
+# The same file is also the script of the test that the two benches agree
+# (cmake -P systemc.cmake, section at the top).
+
+# ---- script mode: the SystemC bench and the C++ bench on one trace --------------------------
+# -DSC=bench -DCPP=bench -DWORK=dir -DARGS="a;b;..." : both must exit 0, write byte-identical
+# statistics (--stats=json --output) and print the same lockstep summary (cycle counts).
+if(CMAKE_SCRIPT_MODE_FILE)
+  file(MAKE_DIRECTORY ${WORK})
+  set(ENV{SYSTEMC_DISABLE_COPYRIGHT_MESSAGE} 1)
+  foreach(side SC CPP)
+    execute_process(COMMAND ${${side}} --stats=json --output=${WORK}/${side}.json ${ARGS}
+                    RESULT_VARIABLE rc ERROR_VARIABLE stderr OUTPUT_VARIABLE stdout)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${${side}} exited with ${rc}:\n${stdout}${stderr}")
+    endif()
+    string(REGEX MATCHALL "lockstep:[^\n]*" summary "${stderr}")
+    if(NOT summary)
+      message(FATAL_ERROR "${${side}} printed no lockstep summary:\n${stderr}")
+    endif()
+    string(REPLACE ";" "\n" summary_${side} "${summary}")
+    file(WRITE ${WORK}/${side}.summary "${summary_${side}}\n")
+  endforeach()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/SC.json ${WORK}/CPP.json
+                  RESULT_VARIABLE same_stats)
+  if(NOT same_stats EQUAL 0)
+    message(FATAL_ERROR "the statistics differ: ${WORK}/SC.json ${WORK}/CPP.json")
+  endif()
+  if(NOT summary_SC STREQUAL summary_CPP)
+    message(FATAL_ERROR "the lockstep summaries differ:\nSystemC:\n${summary_SC}\nC++:\n${summary_CPP}")
+  endif()
+  message(STATUS "same statistics and summary:\n${summary_SC}")
+  return()
+endif()
+
+# ---- the bench ----------------------------------------------------------------------------
+# SystemC from Debian (libsystemc-dev, scripts/setup.sh): headers in /usr/include,
+# libsystemc.so with systemc.pc but no CMake package.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc)
+
+# rtl_sc_bench(NAME CONFIG...): build/rtlbench-sc-NAME, the SystemC bench for that geometry
+# (its model is verilated with --sc under rtl-sc-NAME/). libsystemc.so defines main() and
+# calls sc_main, so sc_bench.cpp is compiled into the executable itself.
+function(rtl_sc_bench NAME)
+  rtl_model(sc-${NAME} sc ${ARGN})
+  string(REPLACE ";" " " text "${ARGN}")
+  add_executable(rtlbench-sc-${NAME} sc_bench.cpp)
+  target_compile_definitions(rtlbench-sc-${NAME} PRIVATE RTLBENCH_CONFIG="${text}")
+  target_link_libraries(rtlbench-sc-${NAME} PRIVATE lockstep rtlmodel-sc-${NAME} PkgConfig::SYSTEMC)
+  add_dependencies(rtlbench-sc-${NAME} rtlmodel-sc-${NAME}-build)
+endfunction()
+
+rtl_sc_bench(i486 --preset=i486)
+
+# ---- tests: rtl.sc-i486.* -------------------------------------------------------------------
+# The conformance scripts, the memory-manager scenarios (with their "# options:" line) and
+# one sample trace, as the C++ bench runs them; then the two benches compared.
+set(sc_env SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1)
+set(sc_geom i486)
+file(GLOB sc_conformance ${CMAKE_SOURCE_DIR}/testbench/conformance/*.mmt)
+file(GLOB sc_os ${CMAKE_SOURCE_DIR}/testbench/os/*.mmt)
+foreach(path ${sc_conformance})
+  get_filename_component(name ${path} NAME_WE)
+  add_test(NAME rtl.sc-${sc_geom}.conformance.${name}
+           COMMAND rtlbench-sc-${sc_geom} --no-summary --stats=json --output=/dev/null ${path})
+  set_tests_properties(rtl.sc-${sc_geom}.conformance.${name} PROPERTIES ENVIRONMENT "${sc_env}")
+endforeach()
+foreach(path ${sc_os})
+  get_filename_component(name ${path} NAME_WE)
+  file(STRINGS ${path} optline REGEX "^# options: ")
+  string(REGEX REPLACE "^# options: " "" optline "${optline}")
+  string(REPLACE "@HERE@" "${CMAKE_SOURCE_DIR}/testbench/os" optline "${optline}")
+  separate_arguments(opts UNIX_COMMAND "${optline}")
+  add_test(NAME rtl.sc-${sc_geom}.os.${name}
+           COMMAND rtlbench-sc-${sc_geom} --no-summary --check --output=/dev/null ${opts} ${path})
+  set_tests_properties(rtl.sc-${sc_geom}.os.${name} PROPERTIES ENVIRONMENT "${sc_env}")
+endforeach()
+set(sc_sample ${CMAKE_SOURCE_DIR}/traces/samples/shmcow.mmb.zst)
+add_test(NAME rtl.sc-${sc_geom}.sample.shmcow
+         COMMAND rtlbench-sc-${sc_geom} --no-summary --mem-latency 3 --output=/dev/null ${sc_sample})
+set_tests_properties(rtl.sc-${sc_geom}.sample.shmcow PROPERTIES ENVIRONMENT "${sc_env}")
+
+# The same trace on both benches: byte-identical statistics and the same summary (cycles).
+add_test(NAME rtl.sc-${sc_geom}.same-as-cpp
+         COMMAND ${CMAKE_COMMAND} -DSC=$<TARGET_FILE:rtlbench-sc-${sc_geom}>
+                 -DCPP=$<TARGET_FILE:rtlbench-${sc_geom}>
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sc-same-as-cpp
+                 "-DARGS=--mem-latency;3;${sc_sample}"
+                 -P ${CMAKE_CURRENT_LIST_FILE})
