@@ -91,15 +91,12 @@ module mmu_top
 
   localparam int unsigned SIDX_4K = (SETS_4K > 1) ? $clog2(SETS_4K) : 1;
   localparam int unsigned WIDX_4K = (WAYS_4K > 1) ? $clog2(WAYS_4K) : 1;
-  localparam int unsigned CNT_4K = $clog2(WAYS_4K + 1);
   localparam int unsigned SIDX_LG = (SETS_LG > 1) ? $clog2(SETS_LG) : 1;
   localparam int unsigned WIDX_LG = (WAYS_LG > 1) ? $clog2(WAYS_LG) : 1;
-  localparam int unsigned CNT_LG = $clog2(WAYS_LG + 1);
 
   // Sweep lengths in cycles: dropping one page, and CR3_WRITE / FLUSH_ALL.
   localparam int unsigned PAGE_SWEEP = HAS_LG ? 1 : SETS_4K;
   localparam int unsigned FLUSH_SWEEP = (HAS_LG && SETS_LG > SETS_4K) ? SETS_LG : SETS_4K;
-  localparam int unsigned DROP_W = 12;
 
   if (SETS_4K == 0 || WAYS_4K == 0) $fatal(1, "mmu_top: the 4 KiB array needs sets and ways");
   if (mmu_stats_pkg::STAT_pf_err_1f != mmu_stats_pkg::STAT_pf_err_00 + 31)
@@ -177,10 +174,22 @@ module mmu_top
   endfunction
 
   // ---- environment -----------------------------------------------------------------------------
+  // env is registered (walk_env.sv): it holds the inputs of the cycle before. The registers
+  // change only while idle, so only the cycle that accepts a request reads them straight from
+  // the inputs: paging on, PAE (the large set) and the rights-check inputs; the walker's start
+  // likewise (ptw.sv). Every later cycle uses env.
   walk_env_t env;
   walk_env u_env (
-    .cr0, .cr3, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36, .env
+    .clk, .rst_n, .cr0, .cr3, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36,
+    .env
   );
+  logic  pg_in, pae_in, id_bit_in;
+  priv_t priv_in;
+  assign pg_in = cr0[CR0_PG];
+  assign pae_in = cr4[CR4_PAE];
+  assign id_bit_in = cr4[CR4_SMEP] || (pg_in && pae_in && efer_nxe);
+  assign priv_in = '{cpl: cpl, wp: cr0[CR0_WP], smep: cr4[CR4_SMEP], smap: cr4[CR4_SMAP],
+                     ac: eflags_ac};
 
   // ---- sequencing state ------------------------------------------------------------------------
   typedef enum logic [2:0] {
@@ -217,8 +226,7 @@ module mmu_top
   logic [SIDX_4K-1:0]    sm_fill_set, sm_clr_set;
   logic [SIDX_LG-1:0]    lg_fill_set, lg_clr_set;
   logic                  sm_fill_evict, lg_fill_evict;
-  logic [CNT_4K-1:0]     sm_clr_count;
-  logic [CNT_LG-1:0]     lg_clr_count;
+  logic [63:0]           sm_clr_total, lg_clr_total;
   logic [10:0]           la_q_lvpn;
   assign la_q_lvpn = large_vpn(la_q[31:21], env.pae);
 
@@ -241,7 +249,7 @@ module mmu_top
     .clr_vpn   (la_q[31:12]),
     .clr_lvpn  (la_q_lvpn),
     .clr_lpsz  (env.large_psz),
-    .clr_count (sm_clr_count)
+    .clr_total (sm_clr_total)
   );
 
   if (HAS_LG) begin : g_large
@@ -249,7 +257,7 @@ module mmu_top
       .SETS(SETS_LG), .WAYS(WAYS_LG), .POLICY(POLICY), .SEED(mmu_cfg_pkg::SEED_LG), .LARGE(1'b1)
     ) u_tlb_lg (
       .clk, .rst_n,
-      .lk_vpn    ({9'd0, large_vpn(req_la[31:21], env.pae)}),
+      .lk_vpn    ({9'd0, large_vpn(req_la[31:21], pae_in)}),
       .lk_hit    (lg_hit),
       .lk_entry  (lg_entry),
       .touch     (lg_touch),
@@ -264,7 +272,7 @@ module mmu_top
       .clr_vpn   ({9'd0, la_q_lvpn}),
       .clr_lvpn  (la_q_lvpn),
       .clr_lpsz  (env.large_psz),
-      .clr_count (lg_clr_count)
+      .clr_total (lg_clr_total)
     );
   end else begin : g_no_large
     assign lg_hit = 1'b0;
@@ -272,7 +280,7 @@ module mmu_top
     assign lg_fill_set = '0;
     assign lg_fill_way = '0;
     assign lg_fill_evict = 1'b0;
-    assign lg_clr_count = '0;
+    assign lg_clr_total = '0;
     logic unused_large;
     assign unused_large = ^{lg_touch, lg_fill, lg_fill_entry, lg_clr, lg_clr_set};
   end
@@ -281,17 +289,13 @@ module mmu_top
   // The 4 KiB array first, then the large array (tlb_lookup).
   tlb_entry_t  hit_e;
   logic        hit, hit_allowed, hit_clean_write, hit_used, hit_refused;
-  logic [39:0] hit_paddr;
   always_comb begin
     hit_e = sm_hit ? sm_entry : lg_entry;
     hit = sm_hit || lg_hit;
-    hit_allowed = rights_allow(env.priv, req_kind_e, req_implicit, hit_e.rights);
+    hit_allowed = rights_allow(priv_in, req_kind_e, req_implicit, hit_e.rights);
     hit_clean_write = req_kind_e == ACC_WRITE && !hit_e.dirty;
-    hit_used = req_fire && env.pg && hit && hit_allowed && !hit_clean_write;
-    hit_refused = req_fire && env.pg && hit && !(hit_allowed && !hit_clean_write);
-    // frame + (la mod entry size): 4 KiB entries (fragments too) or whole large pages
-    hit_paddr = {hit_e.pfn, 12'd0} |
-                ({8'd0, req_la} & (sm_hit ? 40'hFFF : offset_mask(hit_e.psz)));
+    hit_used = req_fire && pg_in && hit && hit_allowed && !hit_clean_write;
+    hit_refused = req_fire && pg_in && hit && !(hit_allowed && !hit_clean_write);
   end
   logic unused_hit_bits;  // the key matched already; G matters only to CR3_WRITE
   assign unused_hit_bits = ^{hit_e.vpn, hit_e.glob};
@@ -308,11 +312,16 @@ module mmu_top
   logic [4:0]  ptw_err;
   logic        sweep_last;
 
-  assign ptw_start = (req_fire && env.pg && !hit) || (state == MMU_DROP_REFUSED && sweep_last);
+  assign ptw_start = (req_fire && pg_in && !hit) || (state == MMU_DROP_REFUSED && sweep_last);
 
   ptw u_ptw (
     .clk, .rst_n, .env,
     .pdpte         ('{pdpte0, pdpte1, pdpte2, pdpte3}),
+    .start_pae     (pae_in),
+    .start_cpl     (cpl),
+    .start_id_bit  (id_bit_in),
+    .start_cr3     (cr3),
+    .start_maxphyaddr(maxphyaddr),
     .start         (ptw_start),
     .start_la      (idle ? req_la : la_q),
     .start_kind    (idle ? req_kind_e : kind_q),
@@ -360,8 +369,6 @@ module mmu_top
                                              : SIDX_4K'(sweep_idx);
   assign lg_clr_set = sweep_page ? SIDX_LG'(la_q_lvpn & 11'(SETS_LG - 1)) : SIDX_LG'(sweep_idx);
 
-  logic [DROP_W-1:0] dropped;
-  assign dropped = (sm_clr ? DROP_W'(sm_clr_count) : '0) + (lg_clr ? DROP_W'(lg_clr_count) : '0);
 
   // ---- sequencing and the response -------------------------------------------------------------
   always_ff @(posedge clk) begin
@@ -406,14 +413,16 @@ module mmu_top
             mon_fill_set <= '0;
             mon_fill_way <= '0;
             mon_fill_evict <= 1'b0;
-            if (!env.pg) begin
+            if (!pg_in) begin
               resp_valid <= 1'b1;
               resp_paddr <= {8'd0, req_la};
               resp_source <= SRC_UNPAGED;
               resp_page_shift <= '0;
             end else if (hit_used) begin
               resp_valid <= 1'b1;
-              resp_paddr <= hit_paddr;
+              // frame + (la mod entry size): 4 KiB entries (fragments too) or large pages
+              resp_paddr <= {hit_e.pfn, 12'd0} |
+                            ({8'd0, req_la} & (sm_hit ? 40'hFFF : offset_mask(hit_e.psz)));
               resp_source <= SRC_L1;
               resp_page_shift <= page_shift_of(hit_e.psz);
             end else if (hit_refused) begin
@@ -477,50 +486,71 @@ module mmu_top
   end
 
   // ---- counters --------------------------------------------------------------------------------
-  logic [mmu_stats_pkg::CNT_COUNT-1:0] inc;
-  acc_kind_e cur_kind;
+  // One slot per event source; the events sharing a slot never happen in the same cycle.
+  localparam int unsigned NEV = 10;
+  logic [NEV-1:0]      ev_valid;
+  logic [NEV-1:0][7:0] ev_idx;
+  logic                walk_fault;
+  acc_kind_e           cur_kind;
+  assign walk_fault = state == MMU_WALK && ptw_fault;
   assign cur_kind = idle ? req_kind_e : kind_q;
 
   always_comb begin
-    inc = '0;
-    if (req_fire) begin
-      inc[acc_stat(req_kind_e)] = 1'b1;
-      if (!env.pg) inc[mmu_stats_pkg::STAT_acc_unpaged] = 1'b1;
+    ev_valid = '0;
+    ev_idx = '0;
+    // 0, 1: the access and its kind
+    ev_valid[0] = req_fire;
+    ev_idx[0] = 8'(acc_stat(req_kind_e));
+    ev_valid[1] = req_fire && !pg_in;
+    ev_idx[1] = 8'(mmu_stats_pkg::STAT_acc_unpaged);
+    // 2: the l1 outcome (a used hit, a refused hit's reason, a fill's or a fault's column)
+    if (hit_used) begin
+      ev_valid[2] = 1'b1;
+      ev_idx[2] = 8'(l1_stat(req_kind_e, hit_e.psz != PSZ_4K ? COL_HIT_LARGE : COL_HIT_4K));
+    end else if (hit_refused) begin
+      ev_valid[2] = 1'b1;
+      ev_idx[2] = 8'(hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty
+                                 : mmu_stats_pkg::STAT_rewalk_rights);
+    end else if (fill_now) begin
+      ev_valid[2] = 1'b1;
+      ev_idx[2] = 8'(l1_stat(kind_q, ptw_psz != PSZ_4K ? COL_MISS_LARGE : COL_MISS_4K));
+    end else if (walk_fault) begin
+      ev_valid[2] = 1'b1;
+      ev_idx[2] = 8'(l1_stat(kind_q, COL_MISS_FAULT));
     end
-    if (hit_used)
-      inc[l1_stat(req_kind_e, hit_e.psz != PSZ_4K ? COL_HIT_LARGE : COL_HIT_4K)] = 1'b1;
-    if (hit_refused)
-      inc[hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty
-                      : mmu_stats_pkg::STAT_rewalk_rights] = 1'b1;
-    if (ptw_start) inc[walk_stat(cur_kind)] = 1'b1;
-    if (ev_read) inc[mmu_stats_pkg::STAT_walk_reads] = 1'b1;
-    if (ev_ad_write) inc[mmu_stats_pkg::STAT_ad_writes] = 1'b1;
-    if (ev_d_set) inc[mmu_stats_pkg::STAT_d_sets] = 1'b1;
-    if (fill_now) begin
-      inc[mmu_stats_pkg::STAT_l1_fills] = 1'b1;
-      if (fill_large ? lg_fill_evict : sm_fill_evict) inc[mmu_stats_pkg::STAT_l1_evictions] = 1'b1;
-      inc[l1_stat(kind_q, ptw_psz != PSZ_4K ? COL_MISS_LARGE : COL_MISS_4K)] = 1'b1;
-    end
-    if (state == MMU_WALK && ptw_fault) begin
-      inc[mmu_stats_pkg::STAT_pf] = 1'b1;
-      inc[mmu_stats_pkg::STAT_pf_err_00 + {27'd0, ptw_err}] = 1'b1;
-      inc[l1_stat(kind_q, COL_MISS_FAULT)] = 1'b1;
-      inc[mmu_stats_pkg::STAT_pf_invalidations] = 1'b1;
-    end
-    if (ctrl_fire)
+    // 3: a walk starts
+    ev_valid[3] = ptw_start;
+    ev_idx[3] = 8'(walk_stat(cur_kind));
+    // 4, 5: the walker's memory events
+    ev_valid[4] = ev_read || ev_ad_write;
+    ev_idx[4] = 8'(ev_read ? mmu_stats_pkg::STAT_walk_reads : mmu_stats_pkg::STAT_ad_writes);
+    ev_valid[5] = ev_d_set;
+    ev_idx[5] = 8'(mmu_stats_pkg::STAT_d_sets);
+    // 6, 7, 8: a fill (and its eviction) or a #PF (its error code, the invalidation); a command
+    ev_valid[6] = fill_now || walk_fault;
+    ev_idx[6] = 8'(fill_now ? mmu_stats_pkg::STAT_l1_fills : mmu_stats_pkg::STAT_pf);
+    ev_valid[7] = (fill_now && (fill_large ? lg_fill_evict : sm_fill_evict)) || walk_fault;
+    ev_idx[7] = fill_now ? 8'(mmu_stats_pkg::STAT_l1_evictions)
+                         : 8'(mmu_stats_pkg::STAT_pf_err_00) + {3'd0, ptw_err};
+    if (walk_fault) begin
+      ev_valid[8] = 1'b1;
+      ev_idx[8] = 8'(mmu_stats_pkg::STAT_pf_invalidations);
+    end else if (ctrl_fire) begin
+      ev_valid[8] = ctrl_op != CTRL_RESERVED;
       case (ctrl_op)
-        CTRL_CR3_WRITE: inc[mmu_stats_pkg::STAT_flush_cr3] = 1'b1;
-        CTRL_FLUSH_ALL: inc[mmu_stats_pkg::CNT_FLUSH_ALL] = 1'b1;
-        CTRL_INVLPG:    inc[mmu_stats_pkg::STAT_invlpg] = 1'b1;
-        default: ;
+        CTRL_CR3_WRITE: ev_idx[8] = 8'(mmu_stats_pkg::STAT_flush_cr3);
+        CTRL_FLUSH_ALL: ev_idx[8] = 8'(mmu_stats_pkg::CNT_FLUSH_ALL);
+        default:        ev_idx[8] = 8'(mmu_stats_pkg::STAT_invlpg);
       endcase
-    // cycles: every cycle of a request, from its handshake to the cycle before resp_valid
-    if (req_fire || state == MMU_DROP_REFUSED || state == MMU_WALK || state == MMU_DROP_FAULT)
-      inc[mmu_stats_pkg::STAT_cycles] = 1'b1;
+    end
+    // 9: cycles: every cycle of a request, from its handshake to the cycle before resp_valid
+    ev_valid[9] = req_fire || state == MMU_DROP_REFUSED || state == MMU_WALK ||
+                  state == MMU_DROP_FAULT;
+    ev_idx[9] = 8'(mmu_stats_pkg::STAT_cycles);
   end
 
-  mmu_counters #(.DROP_W(DROP_W)) u_counters (
-    .clk, .rst_n, .inc, .dropped, .cnt_sel, .cnt_value
+  mmu_counters #(.NEV(NEV)) u_counters (
+    .clk, .rst_n, .ev_valid, .ev_idx, .dropped(sm_clr_total + lg_clr_total), .cnt_sel, .cnt_value
   );
 
 endmodule

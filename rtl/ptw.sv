@@ -16,8 +16,14 @@ module ptw
 (
   input  logic        clk,
   input  logic        rst_n,
-  input  walk_env_t   env,
+  input  walk_env_t   env,        // registered: valid from the cycle after start
   input  logic [63:0] pdpte[4],
+  // what the start reads from the inputs of its own cycle (env is not updated yet)
+  input  logic        start_pae,
+  input  logic [1:0]  start_cpl,
+  input  logic        start_id_bit,
+  input  logic [31:0] start_cr3,
+  input  logic [5:0]  start_maxphyaddr,
   // start of a walk
   input  logic        start,
   input  logic [31:0] start_la,
@@ -81,50 +87,12 @@ module ptw
   assign fault = state == PW_FAULT;
   assign ad_cur = !ad_pend[0];
 
-  // ---- the entry that arrives in PW_READ_WAIT, checked (walk_feed, finish) -----------------
-  logic [63:0] e, rsvd;
-  logic        is_large, leaf, e_fault, e_rsvd, e_denied;
-  rights_t     e_rights;
-  logic [39:0] frame, next_table, offset_mask;
-  logic [1:0]  leaf_ad0, leaf_ad1;
-  logic        leaf_d;
-
-  always_comb begin
-    e = env.pae ? mem_resp_rdata : {32'd0, mem_resp_rdata[31:0]};
-    is_large = !lvl && env.large_ok && e[PTE_PS];
-    leaf = is_large || lvl;
-    rsvd = is_large ? env.rsvd_large : lvl ? env.rsvd_leaf : env.rsvd_table;
-    e_rights[RIGHT_RW] = acc_rights[RIGHT_RW] && e[PTE_RW];
-    e_rights[RIGHT_US] = acc_rights[RIGHT_US] && e[PTE_US];
-    e_rights[RIGHT_XD] = acc_rights[RIGHT_XD] || (env.nx && e[PTE_XD]);
-    e_fault = !e[PTE_P];                                   // reserved bits of P=0: ignored
-    e_rsvd = e[PTE_P] && (e & rsvd) != 64'd0;
-    e_denied = leaf && !rights_allow(env.priv, kind, implicit, e_rights);
-    // leaf_frame: the page's physical base
-    if (!is_large) frame = e[39:0] & env.table_mask;
-    else if (env.pae) frame = e[39:0] & env.addr_mask & ~40'h1F_FFFF;
-    else frame = {env.pse36 ? e[20:13] : 8'd0, e[31:22], 22'd0};
-    offset_mask = is_large ? (env.pae ? 40'h1F_FFFF : 40'h3F_FFFF) : 40'hFFF;
-    // the page table the PDE references, and its entry for la
-    next_table = e[39:0] & env.table_mask;
-    // A/D write-backs (top-down): A of each entry read that lacks it, D of the leaf on a write
-    leaf_d = kind == ACC_WRITE && !e[PTE_D];
-    if (is_large) begin
-      leaf_ad0 = {leaf_d, !e[PTE_A]};
-      leaf_ad1 = 2'b00;
-    end else begin
-      leaf_ad0 = {1'b0, !pde_a};
-      leaf_ad1 = {leaf_d, !e[PTE_A]};
-    end
-  end
-
   // The first entry of a walk: the PDE, under CR3 (32-bit) or the PDPTE register (PAE).
+  // (the walker's start reads the inputs of its own cycle: env is updated at that edge)
   logic [63:0] start_pdpte;
-  logic [39:0] start_pde_addr;
+  logic [40:0] start_amask;  // bits below MAXPHYADDR (32..40)
   assign start_pdpte = pdpte[start_la[31:30]];
-  assign start_pde_addr = env.pae
-      ? (start_pdpte[39:0] & env.table_mask) | {28'd0, start_la[29:21], 3'd0}
-      : env.pd_base | {28'd0, start_la[31:22], 2'd0};
+  assign start_amask = (41'd1 << start_maxphyaddr) - 41'd1;
 
   // ---- memory port ------------------------------------------------------------------------
   always_comb begin
@@ -161,7 +129,15 @@ module ptw
   assign ev_ad_write = state == PW_AD_WRITE_WAIT && mem_resp_valid;
 
   // ---- the walk ---------------------------------------------------------------------------
-  always_ff @(posedge clk) begin
+  // The entry that arrives in PW_READ_WAIT is checked at the edge (walk_feed, finish): the
+  // checks read the memory response, so they are computed only where the edge uses them.
+  always_ff @(posedge clk) begin : b_walk
+    logic [63:0] e, rsvd;
+    logic        is_large, leaf, e_fault, e_rsvd, e_denied;
+    rights_t     e_rights;
+    logic [39:0] frame, next_table, offset_mask;
+    logic [1:0]  leaf_ad0, leaf_ad1;
+    logic        leaf_d;
     if (!rst_n) begin
       state <= PW_IDLE;
       ad_pend <= '0;
@@ -174,10 +150,13 @@ module ptw
             implicit <= start_implicit;
             lvl <= 1'b0;
             acc_rights <= rights_t'(3'b011);  // RW and US until an entry clears them
-            rd_addr <= start_pde_addr;
+            rd_addr <= start_pae
+                ? (start_pdpte[39:0] & start_amask[39:0] & ~40'hFFF) |
+                  {28'd0, start_la[29:21], 3'd0}
+                : {8'd0, start_cr3[31:12], 12'd0} | {28'd0, start_la[31:22], 2'd0};
             ad_pend <= '0;
-            if (env.pae && !start_pdpte[PTE_P]) begin
-              err <= pf_error_code(env.priv.cpl, env.id_bit, start_kind, start_implicit,
+            if (start_pae && !start_pdpte[PTE_P]) begin
+              err <= pf_error_code(start_cpl, start_id_bit, start_kind, start_implicit,
                                    1'b0, 1'b0);
               state <= PW_FAULT;
             end else begin
@@ -187,6 +166,33 @@ module ptw
         PW_READ: if (mem_req_ready) state <= PW_READ_WAIT;
         PW_READ_WAIT:
           if (mem_resp_valid) begin
+            e = env.pae ? mem_resp_rdata : {32'd0, mem_resp_rdata[31:0]};
+            is_large = !lvl && env.large_ok && e[PTE_PS];
+            leaf = is_large || lvl;
+            rsvd = is_large ? env.rsvd_large : lvl ? env.rsvd_leaf : env.rsvd_table;
+            e_rights[RIGHT_RW] = acc_rights[RIGHT_RW] && e[PTE_RW];
+            e_rights[RIGHT_US] = acc_rights[RIGHT_US] && e[PTE_US];
+            e_rights[RIGHT_XD] = acc_rights[RIGHT_XD] || (env.nx && e[PTE_XD]);
+            e_fault = !e[PTE_P];  // reserved bits of P=0: ignored
+            e_rsvd = e[PTE_P] && (e & rsvd) != 64'd0;
+            e_denied = leaf && !rights_allow(env.priv, kind, implicit, e_rights);
+            // leaf_frame: the page's physical base
+            if (!is_large) frame = e[39:0] & env.table_mask;
+            else if (env.pae) frame = e[39:0] & env.addr_mask & ~40'h1F_FFFF;
+            else frame = {env.pse36 ? e[20:13] : 8'd0, e[31:22], 22'd0};
+            offset_mask = is_large ? (env.pae ? 40'h1F_FFFF : 40'h3F_FFFF) : 40'hFFF;
+            // the page table the PDE references, and its entry for la
+            next_table = e[39:0] & env.table_mask;
+            // A/D write-backs (top-down): A of each entry read that lacks it, D of the
+            // leaf on a write
+            leaf_d = kind == ACC_WRITE && !e[PTE_D];
+            if (is_large) begin
+              leaf_ad0 = {leaf_d, !e[PTE_A]};
+              leaf_ad1 = 2'b00;
+            end else begin
+              leaf_ad0 = {1'b0, !pde_a};
+              leaf_ad1 = {leaf_d, !e[PTE_A]};
+            end
             acc_rights <= e_rights;
             if (e_fault || e_rsvd || e_denied) begin
               err <= pf_error_code(env.priv.cpl, env.id_bit, kind, implicit, !e_fault, e_rsvd);
@@ -232,6 +238,7 @@ module ptw
   end
 
   logic unused_bits;
-  assign unused_bits = ^{start_pdpte[63:40], start_pdpte[11:1], env.pg};
+  assign unused_bits = ^{start_pdpte[63:40], start_pdpte[11:1], start_cr3[11:0],
+                        start_amask[40], env.pg, env.pd_base};
 
 endmodule

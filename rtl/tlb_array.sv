@@ -8,8 +8,9 @@
 //           `touch` in the same cycle tells the replacement state the hit was used.
 //   fill    the lowest invalid way of fill_entry.vpn's set, else the policy's victim; the way
 //           and whether a valid entry is replaced are outputs in the cycle of the fill.
-//   clear   drops entries of one set (clear_mode_e) and says how many valid ones it dropped;
-//           the replacement state is left alone, as the C model's flushes and drops do.
+//   clear   drops entries of one set (clear_mode_e) and adds how many valid ones it dropped
+//           to clr_total (at the edge: the clear logic runs only there); the replacement
+//           state is left alone, as the C model's flushes and drops do.
 module tlb_array
   import mmu_pkg::*;
 #(
@@ -42,7 +43,7 @@ module tlb_array
   input  logic [19:0]       clr_vpn,    // CLR_PAGE: the page's vpn in this array
   input  logic [10:0]       clr_lvpn,   // CLR_PAGE, 4 KiB array: la >> large shift
   input  page_size_e        clr_lpsz,   // CLR_PAGE, 4 KiB array: the current large size
-  output logic [CNT_W-1:0]  clr_count
+  output logic [63:0]       clr_total   // valid entries dropped by clears since reset
 );
 
   if (SETS == 0 || (SETS & (SETS - 1)) != 0 || SETS > (1 << 20))
@@ -87,8 +88,7 @@ module tlb_array
   end
   assign fill_way = fill_evict ? victim : free_way;
 
-  // ---- clear ------------------------------------------------------------------------------
-  logic [WAYS-1:0] clr_mask;
+  // ---- clear and state ----------------------------------------------------------------
 
   // A fragment of the large page clr_lvpn: a 4 KiB-array entry of the current large size whose
   // vpn lies in that page (tlb.c array_drop_fragments).
@@ -102,30 +102,32 @@ module tlb_array
     endcase
   endfunction
 
-  always_comb begin
-    clr_mask = '0;
-    clr_count = '0;
-    for (int unsigned w = 0; w < WAYS; w++) begin
-      case (clr_mode)
-        CLR_PAGE:
-          clr_mask[w] = ent[clr_set][w].vpn == clr_vpn ||
-                        is_fragment_of(ent[clr_set][w].vpn[19:9], ent[clr_set][w].psz,
-                                       clr_lvpn, clr_lpsz);
-        CLR_NONGLOBAL: clr_mask[w] = !ent[clr_set][w].glob;
-        default:       clr_mask[w] = 1'b1;
-      endcase
-      clr_mask[w] = clr_mask[w] && vld[clr_set][w];
-      clr_count = clr_count + CNT_W'(clr_mask[w]);
-    end
-  end
-
-  // ---- state ------------------------------------------------------------------------------
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk) begin : b_state
+    logic [WAYS-1:0] clr_mask;
+    logic [CNT_W-1:0] clr_count;
     if (!rst_n) begin
       vld <= '0;
+      clr_total <= '0;
     end else begin
       if (fill) vld[fill_set][fill_way] <= 1'b1;
-      if (clr) vld[clr_set] <= vld[clr_set] & ~clr_mask;
+      if (clr) begin
+        clr_mask = '0;
+        clr_count = '0;
+        for (int unsigned w = 0; w < WAYS; w++) begin
+          case (clr_mode)
+            CLR_PAGE:
+              clr_mask[w] = ent[clr_set][w].vpn == clr_vpn ||
+                            is_fragment_of(ent[clr_set][w].vpn[19:9], ent[clr_set][w].psz,
+                                           clr_lvpn, clr_lpsz);
+            CLR_NONGLOBAL: clr_mask[w] = !ent[clr_set][w].glob;
+            default:       clr_mask[w] = 1'b1;
+          endcase
+          clr_mask[w] = clr_mask[w] && vld[clr_set][w];
+          clr_count = clr_count + CNT_W'(clr_mask[w]);
+        end
+        vld[clr_set] <= vld[clr_set] & ~clr_mask;
+        clr_total <= clr_total + 64'(clr_count);
+      end
     end
   end
 

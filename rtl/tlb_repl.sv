@@ -45,7 +45,7 @@ module tlb_repl
     localparam order_t RESET_ORDER = reset_order();
 
     logic [SETS-1:0][WAYS-1:0][WIDX_W-1:0] rank;
-    order_t vic_order, upd_order, moved;
+    order_t vic_order;
 
     assign vic_order = rank[vic_set];
     always_comb begin
@@ -54,18 +54,18 @@ module tlb_repl
         if (vic_order[w] == WIDX_W'(WAYS - 1)) victim = WIDX_W'(w);
     end
 
-    // upd_way to the front; the ways ahead of it move back one place.
-    assign upd_order = rank[upd_set];
-    always_comb begin
-      for (int unsigned w = 0; w < WAYS; w++)
-        if (WIDX_W'(w) == upd_way) moved[w] = '0;
-        else if (upd_order[w] < upd_order[upd_way]) moved[w] = upd_order[w] + 1'b1;
-        else moved[w] = upd_order[w];
-    end
-
-    always_ff @(posedge clk) begin
+    // upd_way to the front; the ways ahead of it move back one place (at the edge).
+    always_ff @(posedge clk) begin : b_order
+      order_t upd_order, moved;
       if (!rst_n) rank <= {SETS{RESET_ORDER}};
-      else if (upd && (upd_fill || POLICY == POLICY_LRU)) rank[upd_set] <= moved;  // FIFO: fills
+      else if (upd && (upd_fill || POLICY == POLICY_LRU)) begin  // FIFO: fills only
+        upd_order = rank[upd_set];
+        for (int unsigned w = 0; w < WAYS; w++)
+          if (WIDX_W'(w) == upd_way) moved[w] = '0;
+          else if (upd_order[w] < upd_order[upd_way]) moved[w] = upd_order[w] + 1'b1;
+          else moved[w] = upd_order[w];
+        rank[upd_set] <= moved;
+      end
     end
 
     logic unused_ports;
@@ -74,7 +74,7 @@ module tlb_repl
   end else if (POLICY == POLICY_PLRU && WAYS > 1) begin : g_plru
     localparam int unsigned LEVELS = $clog2(WAYS);
     logic [SETS-1:0][WAYS-2:0] tree;
-    logic [WAYS-2:0] vic_tree, marked;
+    logic [WAYS-2:0] vic_tree;
 
     // Descend from the root: each node's bit is the next bit of the victim's way number.
     assign vic_tree = tree[vic_set];
@@ -91,17 +91,17 @@ module tlb_repl
     end
 
     // At depth d, way w's path crosses node 2^d - 1 + (w >> (LEVELS - d)) and leaves it
-    // towards bit LEVELS-1-d of w; the node is set to point the other way.
-    always_comb begin
-      marked = tree[upd_set];
-      for (int unsigned d = 0; d < LEVELS; d++)
-        marked[(1 << d) - 1 + ({{(32 - WIDX_W) {1'b0}}, upd_way} >> (LEVELS - d))] =
-            !upd_way[LEVELS-1-d];
-    end
-
-    always_ff @(posedge clk) begin
+    // towards bit LEVELS-1-d of w; the node is set to point the other way (at the edge).
+    always_ff @(posedge clk) begin : b_tree
+      logic [WAYS-2:0] marked;
       if (!rst_n) tree <= '0;
-      else if (upd) tree[upd_set] <= marked;
+      else if (upd) begin
+        marked = tree[upd_set];
+        for (int unsigned d = 0; d < LEVELS; d++)
+          marked[(1 << d) - 1 + ({{(32 - WIDX_W) {1'b0}}, upd_way} >> (LEVELS - d))] =
+              !upd_way[LEVELS-1-d];
+        tree[upd_set] <= marked;
+      end
     end
 
     logic unused_ports;

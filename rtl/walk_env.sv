@@ -1,10 +1,17 @@
 // walk_env.sv - the walk environment from the control registers and the CPU profile
 // (model/src/walk.c walk_env_init, levels_32, levels_pae; spec/x86-paging.md A.2, A.7).
 //
-// Purely combinational: the registers are levels that change only while the MMU is idle.
+// Registered: env is computed at every clock edge from the inputs of the cycle before it. The
+// registers are levels that change only while the MMU is idle, so everything after the edge
+// that accepts a request or command sees the new values; the accepting cycle itself reads the
+// few bits it needs straight from the inputs (mmu_top). Computing env at the edge only, and
+// only when an input changed (or in reset), keeps its logic out of the input-combinational
+// region of a simulation and out of most cycles.
 module walk_env
   import mmu_pkg::*;
 (
+  input  logic        clk,
+  input  logic        rst_n,
   input  logic [31:0] cr0,
   input  logic [31:0] cr3,
   input  logic [31:0] cr4,
@@ -17,43 +24,52 @@ module walk_env
   output walk_env_t   env
 );
 
-  always_comb begin
+  localparam int unsigned IN_W = 32 * 3 + 1 + 1 + 2 + 6 + 1 + 1;
+  logic [IN_W-1:0] in_now, in_q;  // the inputs env was computed from
+  assign in_now = {cr0, cr3, cr4, efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
+
+  always_ff @(posedge clk) begin : b_env
     int unsigned m, first_rsvd_32;
     logic [63:0] high;
-    m = {26'd0, maxphyaddr};
-    first_rsvd_32 = prof_pse36 ? 13 + (m - 32) : 13;
+    walk_env_t n;
+    if (!rst_n || in_now != in_q) begin
+      in_q <= in_now;
+      m = {26'd0, maxphyaddr};
+      first_rsvd_32 = prof_pse36 ? 13 + (m - 32) : 13;
 
-    env = '0;
-    env.pg = cr0[CR0_PG];
-    env.pae = cr4[CR4_PAE];
-    env.nx = env.pg && env.pae && efer_nxe;
-    env.pge = cr4[CR4_PGE];
-    env.priv.cpl = cpl;
-    env.priv.wp = cr0[CR0_WP];
-    env.priv.smep = cr4[CR4_SMEP];
-    env.priv.smap = cr4[CR4_SMAP];
-    env.priv.ac = eflags_ac;
-    env.id_bit = env.priv.smep || env.nx;  // A.6: I/D only with SMEP or PAE+NXE
-    env.pse36 = prof_pse36;
-    for (int unsigned i = 0; i < 40; i++) env.addr_mask[i] = i < m;
-    env.pd_base = {8'd0, cr3[31:12], 12'd0};
+      n = '0;
+      n.pg = cr0[CR0_PG];
+      n.pae = cr4[CR4_PAE];
+      n.nx = n.pg && n.pae && efer_nxe;
+      n.pge = cr4[CR4_PGE];
+      n.priv.cpl = cpl;
+      n.priv.wp = cr0[CR0_WP];
+      n.priv.smep = cr4[CR4_SMEP];
+      n.priv.smap = cr4[CR4_SMAP];
+      n.priv.ac = eflags_ac;
+      n.id_bit = n.priv.smep || n.nx;  // A.6: I/D only with SMEP or PAE+NXE
+      n.pse36 = prof_pse36;
+      for (int unsigned i = 0; i < 40; i++) n.addr_mask[i] = i < m;
+      n.pd_base = {8'd0, cr3[31:12], 12'd0};
 
-    // levels_pae: 62:M everywhere, 63 unless NXE, 20:13 in a 2 MiB PDE
-    high = bit_range(62, m) | (env.nx ? 64'd0 : 64'd1 << PTE_XD);
-    if (env.pae) begin
-      env.large_psz = PSZ_2M;
-      env.large_ok = 1'b1;
-      env.table_mask = env.addr_mask & ~40'hFFF;
-      env.rsvd_table = high;
-      env.rsvd_large = high | bit_range(20, 13) | (prof_pat ? 64'd0 : 64'd1 << 12);
-      env.rsvd_leaf = high | (prof_pat ? 64'd0 : 64'd1 << PTE_PS);
-    end else begin  // levels_32: PSE-36 address bits below MAXPHYADDR, bit 21 always reserved
-      env.large_psz = PSZ_4M;
-      env.large_ok = cr4[CR4_PSE];
-      env.table_mask = 40'h00_FFFF_F000;
-      env.rsvd_table = '0;
-      env.rsvd_large = bit_range(21, first_rsvd_32) | (prof_pat ? 64'd0 : 64'd1 << 12);
-      env.rsvd_leaf = (prof_pat || !cr4[CR4_PSE]) ? 64'd0 : 64'd1 << PTE_PS;
+      // levels_pae: 62:M everywhere, 63 unless NXE, 20:13 in a 2 MiB PDE
+      high = bit_range(62, m) | (n.nx ? 64'd0 : 64'd1 << PTE_XD);
+      if (n.pae) begin
+        n.large_psz = PSZ_2M;
+        n.large_ok = 1'b1;
+        n.table_mask = n.addr_mask & ~40'hFFF;
+        n.rsvd_table = high;
+        n.rsvd_large = high | bit_range(20, 13) | (prof_pat ? 64'd0 : 64'd1 << 12);
+        n.rsvd_leaf = high | (prof_pat ? 64'd0 : 64'd1 << PTE_PS);
+      end else begin  // levels_32: PSE-36 address bits below MAXPHYADDR, bit 21 always reserved
+        n.large_psz = PSZ_4M;
+        n.large_ok = cr4[CR4_PSE];
+        n.table_mask = 40'h00_FFFF_F000;
+        n.rsvd_table = '0;
+        n.rsvd_large = bit_range(21, first_rsvd_32) | (prof_pat ? 64'd0 : 64'd1 << 12);
+        n.rsvd_leaf = (prof_pat || !cr4[CR4_PSE]) ? 64'd0 : 64'd1 << PTE_PS;
+      end
+      env <= n;
     end
   end
 
