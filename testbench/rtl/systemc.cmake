@@ -60,28 +60,8 @@ rtl_sc_bench(i486 --preset=i486)
 # one sample trace, as the C++ bench runs them; then the two benches compared.
 set(sc_env SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1)
 set(sc_geom i486)
-file(GLOB sc_conformance ${CMAKE_SOURCE_DIR}/testbench/conformance/*.mmt)
-file(GLOB sc_os ${CMAKE_SOURCE_DIR}/testbench/os/*.mmt)
-foreach(path ${sc_conformance})
-  get_filename_component(name ${path} NAME_WE)
-  add_test(NAME rtl.sc-${sc_geom}.conformance.${name}
-           COMMAND rtlbench-sc-${sc_geom} --no-summary --stats=json --output=/dev/null ${path})
-  set_tests_properties(rtl.sc-${sc_geom}.conformance.${name} PROPERTIES ENVIRONMENT "${sc_env}")
-endforeach()
-foreach(path ${sc_os})
-  get_filename_component(name ${path} NAME_WE)
-  file(STRINGS ${path} optline REGEX "^# options: ")
-  string(REGEX REPLACE "^# options: " "" optline "${optline}")
-  string(REPLACE "@HERE@" "${CMAKE_SOURCE_DIR}/testbench/os" optline "${optline}")
-  separate_arguments(opts UNIX_COMMAND "${optline}")
-  add_test(NAME rtl.sc-${sc_geom}.os.${name}
-           COMMAND rtlbench-sc-${sc_geom} --no-summary --check --output=/dev/null ${opts} ${path})
-  set_tests_properties(rtl.sc-${sc_geom}.os.${name} PROPERTIES ENVIRONMENT "${sc_env}")
-endforeach()
 set(sc_sample ${CMAKE_SOURCE_DIR}/traces/samples/shmcow.mmb.zst)
-add_test(NAME rtl.sc-${sc_geom}.sample.shmcow
-         COMMAND rtlbench-sc-${sc_geom} --no-summary --mem-latency 3 --output=/dev/null ${sc_sample})
-set_tests_properties(rtl.sc-${sc_geom}.sample.shmcow PROPERTIES ENVIRONMENT "${sc_env}")
+rtl_suite(rtlbench-sc-${sc_geom} rtl.sc-${sc_geom} "${sc_env}" ${sc_sample})
 
 # The same trace on both benches: byte-identical statistics and the same summary (cycles).
 add_test(NAME rtl.sc-${sc_geom}.same-as-cpp
