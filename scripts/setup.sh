@@ -4,10 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The RTL twin (issue 5) adds g++, Verilator, SystemC, GTKWave (its fst2vcd converts FST to VCD),
-# and Xvfb + xauth + ImageMagick to load and picture waveforms without a display.
-packages=(cmake make gcc g++ libc6-dev pkg-config libzstd-dev zlib1g-dev libxxhash-dev gcc-multilib
-          valgrind zstd time verilator libsystemc-dev gtkwave xvfb xauth imagemagick ccache)
+# The package list lives in scripts/packages.txt (shared with .ci/run).
+mapfile -t packages < <(grep -v '^#' scripts/packages.txt | grep -v '^$')
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -314,8 +314,8 @@ void Lockstep::observe(const MmuEvent *ev) {
             c_fill_slot_ = ev->fill;
         }
         break;
-    case MMU_EV_PT_READ: c_reads_++; break;
-    case MMU_EV_AD_WRITE: c_ads_++; break;
+    case MMU_EV_PT_READ:  // checked as the RTL's memory operations (mem_op)
+    case MMU_EV_AD_WRITE:
     case MMU_EV_PDEC_FILL: break;
     }
 }
@@ -364,8 +364,7 @@ uint64_t Lockstep::mem_op(const MemRequest &q) {
         }
         uint64_t v = read(q.addr);
         ops_.push_back({q, v});
-        c_status_ = mmu_resume(mmu_, v, &c_res_, &c_req_);
-        c_done_ = c_status_ == MMU_STEP_DONE;
+        c_done_ = mmu_resume(mmu_, v, &c_res_, &c_req_) == MMU_STEP_DONE;
         return v;
     }
     if (!q.write) { // the read of a locked read-modify-write
@@ -394,8 +393,7 @@ uint64_t Lockstep::mem_op(const MemRequest &q) {
     }
     ops_.push_back({q, 0});
     locked_ = false;
-    c_status_ = mmu_resume(mmu_, locked_old_, &c_res_, &c_req_);
-    c_done_ = c_status_ == MMU_STEP_DONE;
+    c_done_ = mmu_resume(mmu_, locked_old_, &c_res_, &c_req_) == MMU_STEP_DONE;
     return 0;
 }
 
@@ -437,12 +435,10 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
     const MmuStats *st = mmu_stats(mmu_);
     uint64_t rights0 = st->rewalk_rights, dirty0 = st->rewalk_dirty;
     in_flight_ = true;
-    acc_ = *a;
     ops_.clear();
     c_fill_ = false;
     locked_ = false;
-    c_status_ = mmu_begin(mmu_, a, &c_res_, &c_req_);
-    c_done_ = c_status_ == MMU_STEP_DONE;
+    c_done_ = mmu_begin(mmu_, a, &c_res_, &c_req_) == MMU_STEP_DONE;
 
     // The request: offered until the RTL takes it (it is idle, so at once).
     uint64_t start = cycle_;

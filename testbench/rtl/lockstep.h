@@ -95,7 +95,6 @@ class MemoryPort {
         : ls_(ls), latency_(latency ? latency : 1), inject_(inject_error) {}
     MemResponse drive() const;
     void edge(const MemRequest &req);
-    uint64_t operations() const { return ops_; }
 
   private:
     struct Pending {
@@ -157,8 +156,6 @@ class Lockstep {
     };
 
     bool failed() const { return failed_; }
-    uint64_t transactions() const { return transactions_; }
-    uint64_t cycle() const { return cycle_; }
     // The summary printed at the end (cycles per access and per walk), unless --no-summary.
     void print_summary(FILE *f) const;
 
@@ -193,9 +190,7 @@ class Lockstep {
     uint64_t cycle_ = 0, transactions_ = 0, commands_ = 0;
     // The transaction in flight.
     bool in_flight_ = false;
-    Access acc_{};
     bool c_done_ = false;   // the C model has finished the access
-    int c_status_ = 0;
     MemReq c_req_{};         // its next memory operation while !c_done_
     Result c_res_{};
     bool locked_ = false;    // a locked read was done; its write must follow
@@ -203,7 +198,6 @@ class Lockstep {
     std::vector<MemOp> ops_; // this transaction's memory operations
     bool c_fill_ = false;
     TlbFill c_fill_slot_{};
-    uint64_t c_reads_ = 0, c_ads_ = 0;
     // Cycle accounting by outcome (rtl/README.md section 4).
     uint64_t cycles_by_source_[4] = {0, 0, 0, 0}, count_by_source_[4] = {0, 0, 0, 0};
     uint64_t walk_mem_ops_ = 0, latency_sum_ = 0;
