@@ -65,6 +65,32 @@ package mmu_pkg;
     CLR_ALL       = 2'd2   // every entry
   } clear_mode_e;
 
+  // What happened in a cycle, for the counters (mmu_counters.sv decodes it at the clock edge,
+  // so the decoding is not re-evaluated with every input change).
+  typedef struct packed {
+    logic       req_fire;      // a request handshake
+    logic       pg;            // ... with paging on (else it is unpaged)
+    acc_kind_e  req_kind;      // ... its kind (3 read as ACC_READ)
+    logic       hit_used;      // the handshake used a TLB hit
+    logic       hit_large;     // ... from a large-page entry
+    logic       hit_refused;   // the handshake's hit was refused
+    logic       hit_allowed;   // ... for a clean write (else for the rights)
+    logic       walk_start;    // a walk starts
+    acc_kind_e  walk_kind;     // ... for this kind
+    acc_kind_e  held_kind;     // the held request's kind (fills and faults)
+    logic       fill;          // a walk ended in a fill
+    logic       walk_large;    // ... of a large page (2 or 4 MiB)
+    logic       fill_evict;    // ... that replaced a valid entry
+    logic       walk_fault;    // a walk ended in #PF
+    logic [4:0] pf_err;        // ... with this error code
+    logic       pt_read;       // the walker read a paging-structure entry
+    logic       ad_write;      // the walker finished an A/D read-modify-write
+    logic       d_set;         // ... that set a D bit
+    logic       ctrl_fire;     // a command handshake
+    ctrl_op_e   ctrl_op;       // ... of this command
+    logic       busy;          // a request in progress after its handshake cycle
+  } cnt_events_t;
+
   // ---- x86 bits (cpu.h) ---------------------------------------------------------------------
 
   localparam int unsigned CR0_WP = 16, CR0_PG = 31;

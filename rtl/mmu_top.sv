@@ -108,56 +108,6 @@ module mmu_top
   assign id_ways_lg = 32'(mmu_cfg_pkg::WAYS_LG);
   assign id_policy = 32'(POLICY);
 
-  // ---- counter indices (mmu_stats_pkg) ---------------------------------------------------------
-  typedef enum logic [2:0] {
-    COL_HIT_4K, COL_HIT_LARGE, COL_MISS_4K, COL_MISS_LARGE, COL_MISS_FAULT
-  } tlb_col_e;
-
-  function automatic int unsigned acc_stat(acc_kind_e k);
-    case (k)
-      ACC_FETCH: return mmu_stats_pkg::STAT_acc_fetch;
-      ACC_WRITE: return mmu_stats_pkg::STAT_acc_write;
-      default:   return mmu_stats_pkg::STAT_acc_read;
-    endcase
-  endfunction
-
-  function automatic int unsigned walk_stat(acc_kind_e k);
-    case (k)
-      ACC_FETCH: return mmu_stats_pkg::STAT_walk_fetch;
-      ACC_WRITE: return mmu_stats_pkg::STAT_walk_write;
-      default:   return mmu_stats_pkg::STAT_walk_read;
-    endcase
-  endfunction
-
-  function automatic int unsigned l1_stat(acc_kind_e k, tlb_col_e col);
-    case (k)
-      ACC_FETCH:
-        case (col)
-          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_fetch_hit_4k;
-          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_fetch_hit_large;
-          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_fetch_miss_4k;
-          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_fetch_miss_large;
-          default:        return mmu_stats_pkg::STAT_l1_fetch_miss_fault;
-        endcase
-      ACC_WRITE:
-        case (col)
-          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_write_hit_4k;
-          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_write_hit_large;
-          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_write_miss_4k;
-          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_write_miss_large;
-          default:        return mmu_stats_pkg::STAT_l1_write_miss_fault;
-        endcase
-      default:
-        case (col)
-          COL_HIT_4K:     return mmu_stats_pkg::STAT_l1_read_hit_4k;
-          COL_HIT_LARGE:  return mmu_stats_pkg::STAT_l1_read_hit_large;
-          COL_MISS_4K:    return mmu_stats_pkg::STAT_l1_read_miss_4k;
-          COL_MISS_LARGE: return mmu_stats_pkg::STAT_l1_read_miss_large;
-          default:        return mmu_stats_pkg::STAT_l1_read_miss_fault;
-        endcase
-    endcase
-  endfunction
-
   // ---- helpers ---------------------------------------------------------------------------------
   // la >> 21 (PAE) or la >> 22 (32-bit), the large page number, from la[31:21].
   function automatic logic [10:0] large_vpn(logic [10:0] la_31_21, logic pae);
@@ -201,7 +151,7 @@ module mmu_top
   } mmu_state_e;
 
   mmu_state_e  state;
-  logic [31:0] la_q;         // the request's (or INVLPG's) linear address
+  logic [31:0] la_q;         // the walked request's (or INVLPG's) linear address
   acc_kind_e   kind_q;
   logic        implicit_q;
   rewalk_e     rewalk_q;
@@ -227,8 +177,11 @@ module mmu_top
   logic [SIDX_LG-1:0]    lg_fill_set, lg_clr_set;
   logic                  sm_fill_evict, lg_fill_evict;
   logic [63:0]           sm_clr_total, lg_clr_total;
-  logic [10:0]           la_q_lvpn;
-  assign la_q_lvpn = large_vpn(la_q[31:21], env.pae);
+  // The sweeps' page (CLR_PAGE): la_q while a sweep runs, zero otherwise (operand isolation:
+  // the clear ports do not follow every request's address).
+  logic [31:12]          sweep_la;
+  logic [10:0]           sweep_lvpn;
+  assign sweep_lvpn = large_vpn(sweep_la[31:21], env.pae);
 
   tlb_array #(
     .SETS(SETS_4K), .WAYS(WAYS_4K), .POLICY(POLICY), .SEED(mmu_cfg_pkg::SEED_4K), .LARGE(1'b0)
@@ -246,8 +199,8 @@ module mmu_top
     .clr       (sm_clr),
     .clr_mode  (sweep_mode),
     .clr_set   (sm_clr_set),
-    .clr_vpn   (la_q[31:12]),
-    .clr_lvpn  (la_q_lvpn),
+    .clr_vpn   (sweep_la[31:12]),
+    .clr_lvpn  (sweep_lvpn),
     .clr_lpsz  (env.large_psz),
     .clr_total (sm_clr_total)
   );
@@ -269,8 +222,8 @@ module mmu_top
       .clr       (lg_clr),
       .clr_mode  (sweep_mode),
       .clr_set   (lg_clr_set),
-      .clr_vpn   ({9'd0, la_q_lvpn}),
-      .clr_lvpn  (la_q_lvpn),
+      .clr_vpn   ({9'd0, sweep_lvpn}),
+      .clr_lvpn  (sweep_lvpn),
       .clr_lpsz  (env.large_psz),
       .clr_total (lg_clr_total)
     );
@@ -281,13 +234,17 @@ module mmu_top
     assign lg_fill_way = '0;
     assign lg_fill_evict = 1'b0;
     assign lg_clr_total = '0;
+    /* verilator tracing_off */  // a lint sink, nothing to see
     logic unused_large;
+    /* verilator tracing_on */
     assign unused_large = ^{lg_touch, lg_fill, lg_fill_entry, lg_clr, lg_clr_set};
   end
 
   // ---- lookup (MMU_IDLE, the handshake cycle) --------------------------------------------------
   // The 4 KiB array first, then the large array (tlb_lookup).
-  tlb_entry_t  hit_e;
+  /* verilator tracing_off */
+  tlb_entry_t  hit_e;  // sm_entry or lg_entry, both traced
+  /* verilator tracing_on */
   logic        hit, hit_allowed, hit_clean_write, hit_used, hit_refused;
   always_comb begin
     hit_e = sm_hit ? sm_entry : lg_entry;
@@ -297,7 +254,9 @@ module mmu_top
     hit_used = req_fire && pg_in && hit && hit_allowed && !hit_clean_write;
     hit_refused = req_fire && pg_in && hit && !(hit_allowed && !hit_clean_write);
   end
+  /* verilator tracing_off */  // a lint sink, nothing to see
   logic unused_hit_bits;  // the key matched already; G matters only to CR3_WRITE
+  /* verilator tracing_on */
   assign unused_hit_bits = ^{hit_e.vpn, hit_e.glob};
   assign sm_touch = hit_used && sm_hit;
   assign lg_touch = hit_used && !sm_hit;
@@ -314,6 +273,22 @@ module mmu_top
 
   assign ptw_start = (req_fire && pg_in && !hit) || (state == MMU_DROP_REFUSED && sweep_last);
 
+  // The walk's request: the handshake's inputs, or the held request of a refused hit's re-walk;
+  // zero when no walk starts (operand isolation, as the fill ports).
+  logic [31:0] start_la;
+  acc_kind_e   start_kind;
+  logic        start_implicit;
+  always_comb begin
+    start_la = '0;
+    start_kind = ACC_FETCH;
+    start_implicit = 1'b0;
+    if (ptw_start) begin
+      start_la = idle ? req_la : la_q;
+      start_kind = idle ? req_kind_e : kind_q;
+      start_implicit = idle ? req_implicit : implicit_q;
+    end
+  end
+
   ptw u_ptw (
     .clk, .rst_n, .env,
     .pdpte         ('{pdpte0, pdpte1, pdpte2, pdpte3}),
@@ -323,9 +298,9 @@ module mmu_top
     .start_cr3     (cr3),
     .start_maxphyaddr(maxphyaddr),
     .start         (ptw_start),
-    .start_la      (idle ? req_la : la_q),
-    .start_kind    (idle ? req_kind_e : kind_q),
-    .start_implicit(idle ? req_implicit : implicit_q),
+    .start_la      (start_la),
+    .start_kind    (start_kind),
+    .start_implicit(start_implicit),
     .done          (ptw_done),
     .fault         (ptw_fault),
     .paddr         (ptw_paddr),
@@ -350,24 +325,32 @@ module mmu_top
   assign sm_fill = fill_now && !fill_large;
   assign lg_fill = fill_now && fill_large;
   assign frag_pfn = ptw_pfn | (28'(la_q[21:12]) & 28'(offset_mask(ptw_psz) >> 12));
+  // Operand isolation: a fill port carries its entry in the fill's cycle only and is zero
+  // otherwise, so the array's fill-side logic (set, free way, victim) does not follow la_q on
+  // every request. It saves switching, and in a waveform dump most of the value changes.
   always_comb begin
-    sm_fill_entry = '{vpn: la_q[31:12], pfn: frag_pfn, rights: ptw_rights, dirty: ptw_dirty,
-                      glob: ptw_glob, psz: ptw_psz};
-    lg_fill_entry = '{vpn: {9'd0, la_q_lvpn}, pfn: ptw_pfn, rights: ptw_rights,
-                      dirty: ptw_dirty, glob: ptw_glob, psz: ptw_psz};
+    sm_fill_entry = '0;
+    lg_fill_entry = '0;
+    if (sm_fill)
+      sm_fill_entry = '{vpn: la_q[31:12], pfn: frag_pfn, rights: ptw_rights, dirty: ptw_dirty,
+                        glob: ptw_glob, psz: ptw_psz};
+    if (lg_fill)
+      lg_fill_entry = '{vpn: {9'd0, large_vpn(la_q[31:21], env.pae)}, pfn: ptw_pfn, rights: ptw_rights,
+                        dirty: ptw_dirty, glob: ptw_glob, psz: ptw_psz};
   end
 
   // ---- sweeps: dropping a page, CR3_WRITE, FLUSH_ALL -------------------------------------------
   logic in_sweep, sweep_page;
   assign in_sweep = state == MMU_DROP_REFUSED || state == MMU_DROP_FAULT ||
                     state == MMU_CTRL_SWEEP;
+  assign sweep_la = in_sweep ? la_q[31:12] : '0;
   assign sweep_page = sweep_mode == CLR_PAGE;
   assign sweep_last = sweep_idx == 21'((sweep_page ? PAGE_SWEEP : FLUSH_SWEEP) - 1);
   assign sm_clr = in_sweep && (sweep_page || {11'd0, sweep_idx} < SETS_4K);
   assign lg_clr = in_sweep && (sweep_page || {11'd0, sweep_idx} < SETS_LG);
-  assign sm_clr_set = (sweep_page && HAS_LG) ? SIDX_4K'(la_q[31:12] & 20'(SETS_4K - 1))
+  assign sm_clr_set = (sweep_page && HAS_LG) ? SIDX_4K'(sweep_la[31:12] & 20'(SETS_4K - 1))
                                              : SIDX_4K'(sweep_idx);
-  assign lg_clr_set = sweep_page ? SIDX_LG'(la_q_lvpn & 11'(SETS_LG - 1)) : SIDX_LG'(sweep_idx);
+  assign lg_clr_set = sweep_page ? SIDX_LG'(sweep_lvpn & 11'(SETS_LG - 1)) : SIDX_LG'(sweep_idx);
 
 
   // ---- sequencing and the response -------------------------------------------------------------
@@ -399,9 +382,13 @@ module mmu_top
               end
             endcase
           end else if (req_fire) begin
-            la_q <= req_la;
-            kind_q <= req_kind_e;
-            implicit_q <= req_implicit;
+            // The request is held only when a walk follows (now or after a refused hit's
+            // drop); an unpaged access or a used hit leaves the registers alone.
+            if (pg_in && !hit_used) begin
+              la_q <= req_la;
+              kind_q <= req_kind_e;
+              implicit_q <= req_implicit;
+            end
             rewalk_q <= REWALK_NONE;
             // the response of an unpaged access or a used hit
             resp_fault <= 1'b0;
@@ -485,72 +472,25 @@ module mmu_top
     end
   end
 
-  // ---- counters --------------------------------------------------------------------------------
-  // One slot per event source; the events sharing a slot never happen in the same cycle.
-  localparam int unsigned NEV = 10;
-  logic [NEV-1:0]      ev_valid;
-  logic [NEV-1:0][7:0] ev_idx;
-  logic                walk_fault;
-  acc_kind_e           cur_kind;
+  // ---- counters ---------------------------------------------------------------------------------
+  logic    walk_fault;
   assign walk_fault = state == MMU_WALK && ptw_fault;
-  assign cur_kind = idle ? req_kind_e : kind_q;
+  cnt_events_t cnt_ev;
+  assign cnt_ev = '{
+    req_fire: req_fire, pg: pg_in, req_kind: req_kind_e,
+    hit_used: hit_used, hit_large: hit_e.psz != PSZ_4K,
+    hit_refused: hit_refused, hit_allowed: hit_allowed,
+    walk_start: ptw_start, walk_kind: start_kind, held_kind: kind_q,
+    fill: fill_now, walk_large: ptw_psz != PSZ_4K,
+    fill_evict: fill_large ? lg_fill_evict : sm_fill_evict,
+    walk_fault: walk_fault, pf_err: ptw_err,
+    pt_read: ev_read, ad_write: ev_ad_write, d_set: ev_d_set,
+    ctrl_fire: ctrl_fire, ctrl_op: ctrl_op_e'(ctrl_op),
+    busy: state == MMU_DROP_REFUSED || state == MMU_WALK || state == MMU_DROP_FAULT
+  };
 
-  always_comb begin
-    ev_valid = '0;
-    ev_idx = '0;
-    // 0, 1: the access and its kind
-    ev_valid[0] = req_fire;
-    ev_idx[0] = 8'(acc_stat(req_kind_e));
-    ev_valid[1] = req_fire && !pg_in;
-    ev_idx[1] = 8'(mmu_stats_pkg::STAT_acc_unpaged);
-    // 2: the l1 outcome (a used hit, a refused hit's reason, a fill's or a fault's column)
-    if (hit_used) begin
-      ev_valid[2] = 1'b1;
-      ev_idx[2] = 8'(l1_stat(req_kind_e, hit_e.psz != PSZ_4K ? COL_HIT_LARGE : COL_HIT_4K));
-    end else if (hit_refused) begin
-      ev_valid[2] = 1'b1;
-      ev_idx[2] = 8'(hit_allowed ? mmu_stats_pkg::STAT_rewalk_dirty
-                                 : mmu_stats_pkg::STAT_rewalk_rights);
-    end else if (fill_now) begin
-      ev_valid[2] = 1'b1;
-      ev_idx[2] = 8'(l1_stat(kind_q, ptw_psz != PSZ_4K ? COL_MISS_LARGE : COL_MISS_4K));
-    end else if (walk_fault) begin
-      ev_valid[2] = 1'b1;
-      ev_idx[2] = 8'(l1_stat(kind_q, COL_MISS_FAULT));
-    end
-    // 3: a walk starts
-    ev_valid[3] = ptw_start;
-    ev_idx[3] = 8'(walk_stat(cur_kind));
-    // 4, 5: the walker's memory events
-    ev_valid[4] = ev_read || ev_ad_write;
-    ev_idx[4] = 8'(ev_read ? mmu_stats_pkg::STAT_walk_reads : mmu_stats_pkg::STAT_ad_writes);
-    ev_valid[5] = ev_d_set;
-    ev_idx[5] = 8'(mmu_stats_pkg::STAT_d_sets);
-    // 6, 7, 8: a fill (and its eviction) or a #PF (its error code, the invalidation); a command
-    ev_valid[6] = fill_now || walk_fault;
-    ev_idx[6] = 8'(fill_now ? mmu_stats_pkg::STAT_l1_fills : mmu_stats_pkg::STAT_pf);
-    ev_valid[7] = (fill_now && (fill_large ? lg_fill_evict : sm_fill_evict)) || walk_fault;
-    ev_idx[7] = fill_now ? 8'(mmu_stats_pkg::STAT_l1_evictions)
-                         : 8'(mmu_stats_pkg::STAT_pf_err_00) + {3'd0, ptw_err};
-    if (walk_fault) begin
-      ev_valid[8] = 1'b1;
-      ev_idx[8] = 8'(mmu_stats_pkg::STAT_pf_invalidations);
-    end else if (ctrl_fire) begin
-      ev_valid[8] = ctrl_op != CTRL_RESERVED;
-      case (ctrl_op)
-        CTRL_CR3_WRITE: ev_idx[8] = 8'(mmu_stats_pkg::STAT_flush_cr3);
-        CTRL_FLUSH_ALL: ev_idx[8] = 8'(mmu_stats_pkg::CNT_FLUSH_ALL);
-        default:        ev_idx[8] = 8'(mmu_stats_pkg::STAT_invlpg);
-      endcase
-    end
-    // 9: cycles: every cycle of a request, from its handshake to the cycle before resp_valid
-    ev_valid[9] = req_fire || state == MMU_DROP_REFUSED || state == MMU_WALK ||
-                  state == MMU_DROP_FAULT;
-    ev_idx[9] = 8'(mmu_stats_pkg::STAT_cycles);
-  end
-
-  mmu_counters #(.NEV(NEV)) u_counters (
-    .clk, .rst_n, .ev_valid, .ev_idx, .dropped(sm_clr_total + lg_clr_total), .cnt_sel, .cnt_value
+  mmu_counters u_counters (
+    .clk, .rst_n, .ev(cnt_ev), .dropped(sm_clr_total + lg_clr_total), .cnt_sel, .cnt_value
   );
 
 endmodule

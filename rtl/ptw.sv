@@ -237,7 +237,9 @@ module ptw
     end
   end
 
+  /* verilator tracing_off */  // a lint sink, nothing to see
   logic unused_bits;
+  /* verilator tracing_on */
   assign unused_bits = ^{start_pdpte[63:40], start_pdpte[11:1], start_cr3[11:0],
                         start_amask[40], env.pg, env.pd_base};
 

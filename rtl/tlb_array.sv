@@ -26,7 +26,9 @@ module tlb_array
   input  logic              clk,
   input  logic              rst_n,
   // lookup
-  input  logic [19:0]       lk_vpn,
+  /* verilator tracing_off */
+  input  logic [19:0]       lk_vpn,     // not traced: a slice of mmu_top's req_la
+  /* verilator tracing_on */
   output logic              lk_hit,
   output tlb_entry_t        lk_entry,
   input  logic              touch,
@@ -65,16 +67,17 @@ module tlb_array
   logic [WIDX_W-1:0] lk_way;
   assign lk_set = set_of(lk_vpn);
 
+  logic [WAYS-1:0] lk_match;  // one compare per way, shared by the hit and the way
+  always_comb
+    for (int unsigned w = 0; w < WAYS; w++)
+      lk_match[w] = vld[lk_set][w] && ent[lk_set][w].vpn == lk_vpn;
+  assign lk_hit = |lk_match;
   always_comb begin
-    lk_hit = 1'b0;
     lk_way = '0;
     for (int w = int'(WAYS) - 1; w >= 0; w--)
-      if (vld[lk_set][w] && ent[lk_set][w].vpn == lk_vpn) begin
-        lk_hit = 1'b1;
-        lk_way = WIDX_W'(w);
-      end
-    lk_entry = ent[lk_set][lk_way];
+      if (lk_match[w]) lk_way = WIDX_W'(w);
   end
+  assign lk_entry = ent[lk_set][lk_way];
 
   // ---- fill -------------------------------------------------------------------------------
   logic [WIDX_W-1:0] victim, free_way;
@@ -142,8 +145,9 @@ module tlb_array
     .upd        (touch || fill),
     .upd_fill   (fill),
     .upd_replace(fill_evict),
-    .upd_set    (fill ? fill_set : lk_set),
-    .upd_way    (fill ? fill_way : lk_way)
+    // zero unless there is an update (operand isolation)
+    .upd_set    (fill ? fill_set : touch ? lk_set : '0),
+    .upd_way    (fill ? fill_way : touch ? lk_way : '0)
   );
 
 endmodule

@@ -68,7 +68,9 @@ module tlb_repl
       end
     end
 
+    /* verilator tracing_off */  // a lint sink, nothing to see
     logic unused_ports;
+    /* verilator tracing_on */
     assign unused_ports = upd_replace;
 
   end else if (POLICY == POLICY_PLRU && WAYS > 1) begin : g_plru
@@ -79,8 +81,10 @@ module tlb_repl
     // Descend from the root: each node's bit is the next bit of the victim's way number.
     assign vic_tree = tree[vic_set];
     always_comb begin
+      /* verilator tracing_off */  // loop temporaries
       int unsigned node;
       logic b;
+      /* verilator tracing_on */
       node = 0;
       victim = '0;
       for (int unsigned d = 0; d < LEVELS; d++) begin
@@ -93,7 +97,9 @@ module tlb_repl
     // At depth d, way w's path crosses node 2^d - 1 + (w >> (LEVELS - d)) and leaves it
     // towards bit LEVELS-1-d of w; the node is set to point the other way (at the edge).
     always_ff @(posedge clk) begin : b_tree
-      logic [WAYS-2:0] marked;
+      /* verilator tracing_off */
+      logic [WAYS-2:0] marked;  // the set's next tree (a temporary)
+      /* verilator tracing_on */
       if (!rst_n) tree <= '0;
       else if (upd) begin
         marked = tree[upd_set];
@@ -104,7 +110,9 @@ module tlb_repl
       end
     end
 
+    /* verilator tracing_off */  // a lint sink, nothing to see
     logic unused_ports;
+    /* verilator tracing_on */
     assign unused_ports = ^{upd_fill, upd_replace};
 
   end else if (POLICY == POLICY_RANDOM) begin : g_random
@@ -124,12 +132,16 @@ module tlb_repl
       else if (upd && upd_fill && upd_replace) state <= next;
     end
 
+    /* verilator tracing_off */  // a lint sink, nothing to see
     logic unused_ports;
+    /* verilator tracing_on */
     assign unused_ports = ^{vic_set, upd_set, upd_way};
 
   end else begin : g_single  // PLRU with one way: no tree, the victim is way 0
     assign victim = '0;
+    /* verilator tracing_off */  // a lint sink, nothing to see
     logic unused_ports;
+    /* verilator tracing_on */
     assign unused_ports = ^{clk, rst_n, vic_set, upd, upd_fill, upd_replace, upd_set, upd_way};
   end
 

@@ -23,6 +23,7 @@ class VerilatorDut : public Dut {
             top_.trace(&fst_, 99);
             fst_.open(wave_fst_path(wave_).c_str());
         }
+        top_.cnt_sel = CNT_SEL_PARKED;
         top_.clk = 0;
         top_.rst_n = 0;
         top_.eval();
@@ -66,6 +67,7 @@ class VerilatorDut : public Dut {
         top_.eval();
         dump();
         cycles_++;
+        if (cycles_ % WAVE_FLUSH_CYCLES == 0 && !wave_.file.empty()) fst_.flush();
     }
     CpuOutputs outputs() override {
         CpuOutputs o;
@@ -81,7 +83,10 @@ class VerilatorDut : public Dut {
     uint64_t counter(unsigned index) override {
         top_.cnt_sel = index;
         top_.eval();
-        return top_.cnt_value;
+        uint64_t v = top_.cnt_value;
+        top_.cnt_sel = CNT_SEL_PARKED;
+        top_.eval();
+        return v;
     }
     RtlGeometry identity() override {
         RtlGeometry g = {};

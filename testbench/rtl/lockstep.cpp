@@ -450,13 +450,13 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
     uint64_t accepted = cycle_;
     tick();
     dut_.set_request(false, 0, 0, false);
-    while (!failed_ && !dut_.outputs().resp_valid) {
+    CpuOutputs o;
+    while (!failed_ && !(o = dut_.outputs()).resp_valid) {
         if (cycle_ - accepted > TIMEOUT_CYCLES) mismatch("the RTL never answered");
         else tick();
     }
     in_flight_ = false;
     uint64_t latency = cycle_ - accepted;
-    CpuOutputs o = dut_.outputs();
     if (!failed_) {
         uint8_t c_rewalk = st->rewalk_rights != rights0 ? 1 : st->rewalk_dirty != dirty0 ? 2 : 0;
         bool same = c_done_ && !locked_;

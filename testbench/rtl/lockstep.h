@@ -51,6 +51,10 @@ struct CpuOutputs {
 
 enum { OP_CR3_WRITE = 0, OP_FLUSH_ALL = 1, OP_INVLPG = 2 };
 
+// cnt_sel between counter reads: no counter (cnt_value reads 0), so the read port does not
+// follow a counter that changes every cycle and fill the waveform with it.
+enum { CNT_SEL_PARKED = 0xFF };
+
 // How a bench moves the RTL's CPU side.
 class Dut {
   public:

@@ -52,7 +52,7 @@ struct Pins {
     sc_signal<bool> mem_req_size8{"mem_req_size8"}, mem_req_write{"mem_req_write"};
     sc_signal<bool> mem_req_lock{"mem_req_lock"}, mem_resp_valid{"mem_resp_valid"};
     sc_signal<uint64_t> mem_resp_rdata{"mem_resp_rdata"};
-    sc_signal<uint32_t> cnt_sel{"cnt_sel"};
+    sc_signal<uint32_t> cnt_sel{"cnt_sel", CNT_SEL_PARKED};
     sc_signal<uint64_t> cnt_value{"cnt_value"};
     sc_signal<uint32_t> id_sets_4k{"id_sets_4k"}, id_ways_4k{"id_ways_4k"};
     sc_signal<uint32_t> id_sets_lg{"id_sets_lg"}, id_ways_lg{"id_ways_lg"};
@@ -129,10 +129,14 @@ class CpuModule : public sc_module, public Dut {
         window();
         wait(); // the next falling edge: one rising edge in between
         cycles_++;
+        if (cycles_ % WAVE_FLUSH_CYCLES == 0 && fst_ && fst_->isOpen()) fst_->flush();
         unsettled_ = false;
     }
+    // The outputs as the last rising edge left them, as in the C++ bench (which does not
+    // evaluate the model here either): no settling of inputs written since. Only req_ready
+    // depends combinationally on an input (ctrl_valid), and Lockstep reads it only after a
+    // clock edge with ctrl_valid low (every command it issues lasts two cycles or more).
     CpuOutputs outputs() override {
-        settle();
         CpuOutputs o;
         o.ctrl_ready = p_.ctrl_ready.read(), o.ctrl_done = p_.ctrl_done.read();
         o.req_ready = p_.req_ready.read();
@@ -150,7 +154,10 @@ class CpuModule : public sc_module, public Dut {
         p_.cnt_sel = index;
         unsettled_ = true;
         settle();
-        return p_.cnt_value.read();
+        uint64_t v = p_.cnt_value.read();
+        p_.cnt_sel = CNT_SEL_PARKED;
+        unsettled_ = true;
+        return v;
     }
     RtlGeometry identity() override {
         settle();
