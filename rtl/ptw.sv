@@ -87,12 +87,9 @@ module ptw
   assign fault = state == PW_FAULT;
   assign ad_cur = !ad_pend[0];
 
-  // The first entry of a walk: the PDE, under CR3 (32-bit) or the PDPTE register (PAE).
-  // (the walker's start reads the inputs of its own cycle: env is updated at that edge)
-  logic [63:0] start_pdpte;
-  logic [40:0] start_amask;  // bits below MAXPHYADDR (32..40)
-  assign start_pdpte = pdpte[start_la[31:30]];
-  assign start_amask = (41'd1 << start_maxphyaddr) - 41'd1;
+  // The first entry of a walk: the PDE, under CR3 (32-bit) or the PDPTE register (PAE); read
+  // at the start's edge (b_walk). The walker's start reads the inputs of its own cycle: env is
+  // updated at that edge.
 
   // ---- memory port ------------------------------------------------------------------------
   always_comb begin
@@ -132,6 +129,8 @@ module ptw
   // The entry that arrives in PW_READ_WAIT is checked at the edge (walk_feed, finish): the
   // checks read the memory response, so they are computed only where the edge uses them.
   always_ff @(posedge clk) begin : b_walk
+    logic [39:0] start_base;   // the PDPTE's page-table base, within MAXPHYADDR (32..40)
+    logic        start_present;
     logic [63:0] e, rsvd;
     logic        is_large, leaf, e_fault, e_rsvd, e_denied;
     rights_t     e_rights;
@@ -145,17 +144,20 @@ module ptw
       case (state)
         PW_IDLE:
           if (start) begin
+            start_base = pdpte[start_la[31:30]][39:0] & 40'((41'd1 << start_maxphyaddr) - 41'd1) &
+                         ~40'hFFF;
+            start_present = pdpte[start_la[31:30]][PTE_P];
             la <= start_la;
             kind <= start_kind;
             implicit <= start_implicit;
             lvl <= 1'b0;
             acc_rights <= rights_t'(3'b011);  // RW and US until an entry clears them
             rd_addr <= start_pae
-                ? (start_pdpte[39:0] & start_amask[39:0] & ~40'hFFF) |
+                ? start_base |
                   {28'd0, start_la[29:21], 3'd0}
                 : {8'd0, start_cr3[31:12], 12'd0} | {28'd0, start_la[31:22], 2'd0};
             ad_pend <= '0;
-            if (start_pae && !start_pdpte[PTE_P]) begin
+            if (start_pae && !start_present) begin
               err <= pf_error_code(start_cpl, start_id_bit, start_kind, start_implicit,
                                    1'b0, 1'b0);
               state <= PW_FAULT;
@@ -240,7 +242,6 @@ module ptw
   /* verilator tracing_off */  // a lint sink, nothing to see
   logic unused_bits;
   /* verilator tracing_on */
-  assign unused_bits = ^{start_pdpte[63:40], start_pdpte[11:1], start_cr3[11:0],
-                        start_amask[40], env.pg, env.pd_base};
+  assign unused_bits = ^{start_cr3[11:0], env.pg, env.pd_base};
 
 endmodule

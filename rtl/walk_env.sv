@@ -25,13 +25,14 @@ module walk_env
 );
 
   localparam int unsigned IN_W = 32 * 3 + 1 + 1 + 2 + 6 + 1 + 1;
-  logic [IN_W-1:0] in_now, in_q;  // the inputs env was computed from
-  assign in_now = {cr0, cr3, cr4, efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
+  logic [IN_W-1:0] in_q;  // the inputs env was computed from
 
   always_ff @(posedge clk) begin : b_env
+    logic [IN_W-1:0] in_now;  // (computed here, at the edge, not on every input change)
     int unsigned m, first_rsvd_32;
     logic [63:0] high;
     walk_env_t n;
+    in_now = {cr0, cr3, cr4, efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
     if (!rst_n || in_now != in_q) begin
       in_q <= in_now;
       m = {26'd0, maxphyaddr};

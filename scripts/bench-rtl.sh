@@ -4,7 +4,7 @@
 # without a waveform and with a full FST dump, on one core (taskset -c 0), median of 3 runs.
 # Each run is the whole lockstep replay: trace reader, memory manager, C model, RTL, checker.
 # The cycle and translation counts come from the bench's own summary line; the time is wall
-# clock (GNU time).
+# clock, to the microsecond (bash's EPOCHREALTIME).
 # Usage: scripts/bench-rtl.sh [TRACE]   (default traces/samples/gzip.mmb.zst)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,25 +22,32 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 run() {
   local wave=()
   [ "$2" = fst ] && wave=(--wave "$tmp/w.fst")
-  { /usr/bin/time -f "time %e" "${pin[@]}" "build/$1" --quiet --output=/dev/null "${wave[@]}" "$trace"; } \
-    2>"$tmp/err" >/dev/null
-  awk '/^lockstep: [0-9]+ translations/ { n = $2; c = $(NF - 4) } /^time / { t = $2 }
-       END { print c, n, t }' "$tmp/err"
+  local t0=$EPOCHREALTIME
+  "${pin[@]}" "build/$1" --quiet --output=/dev/null "${wave[@]}" "$trace" 2>"$tmp/err" >/dev/null
+  local t1=$EPOCHREALTIME
+  awk -v t0="$t0" -v t1="$t1" '/^lockstep: [0-9]+ translations/ { n = $2; c = $(NF - 4) }
+       END { printf "%s %s %.6f\n", c, n, t1 - t0 }' "$tmp/err"
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; mmusim $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "trace: $trace"
-printf "%-18s %-6s %12s %14s %16s %12s\n" bench wave "cycles" "M cycles/s" "M transl/s" "dump MB"
+printf "%-18s %-6s %12s %14s %16s %12s %8s\n" bench wave "cycles" "M cycles/s" "M transl/s" "dump MB" "cost"
 for bench in rtlbench-i486 rtlbench-sc-i486; do
   for wave in none fst; do
     rows=()
     for r in 1 2 3; do rows+=("$(run "$bench" "$wave")"); done
     # The median run by time.
     read -r cycles n secs < <(printf "%s\n" "${rows[@]}" | sort -k3 -n | sed -n 2p)
-    mb=-
-    [ "$wave" = fst ] && mb=$(awk -v b="$(stat -c %s "$tmp/w.fst")" 'BEGIN { printf "%.1f", b / 1048576 }')
-    printf "%-18s %-6s %12s %14.2f %16.2f %12s\n" "$bench" "$wave" "$cycles" \
+    mb=- cost=-
+    if [ "$wave" = fst ]; then
+      mb=$(awk -v b="$(stat -c %s "$tmp/w.fst")" 'BEGIN { printf "%.1f", b / 1048576 }')
+      # what the dump costs: the traced run's time over the untraced one's
+      cost=$(awk -v a="$secs" -v b="$plain" 'BEGIN { printf "%.2fx", a / b }')
+    else
+      plain=$secs
+    fi
+    printf "%-18s %-6s %12s %14.2f %16.2f %12s %8s\n" "$bench" "$wave" "$cycles" \
       "$(awk -v c="$cycles" -v t="$secs" 'BEGIN { print c / t / 1e6 }')" \
-      "$(awk -v c="$n" -v t="$secs" 'BEGIN { print c / t / 1e6 }')" "$mb"
+      "$(awk -v c="$n" -v t="$secs" 'BEGIN { print c / t / 1e6 }')" "$mb" "$cost"
   done
 done
