@@ -31,6 +31,7 @@
 #include "lackeylog.h"
 #include "lackeynt.h"
 #include "lackeyvm.h"
+#include "mmb.h"
 #include "recfmt.h"
 #include "tracewrite.h"
 
@@ -80,9 +81,7 @@ typedef struct Proc {
     int32_t exec_path;
     uint64_t exec_pos; /* where the execve line is, for messages */
     TraceWriter *w;
-    /* folded page of recently used source pages */
-    uint64_t lpage;
-    uint32_t ldst;
+    /* the folded page of recently used source pages (resolve()) */
     uint64_t ctag[PAGE_CACHE];
     uint32_t cdst[PAGE_CACHE];
 } Proc;
@@ -117,6 +116,7 @@ typedef struct {
     uint32_t streams_opened; /* streams 1..this were created */
     Proc *cur; /* whose stream events go to */
     LkAccess acc[ACC_BATCH];
+    uint64_t folded[ACC_BATCH]; /* pass 2: the accesses of a batch, folded (MMB access words) */
     uint64_t accesses, dropped; /* pass 2: accesses read, and valgrind's own left out */
     int depth;
     char err[1024];
@@ -290,7 +290,6 @@ static bool close_writer(Conv *cv, TraceWriter *w) {
 /* ---- processes ----------------------------------------------------------------------------- */
 
 static void cache_clear(Proc *p) {
-    p->lpage = UINT64_MAX;
     for (int i = 0; i < PAGE_CACHE; i++) p->ctag[i] = UINT64_MAX;
 }
 
@@ -667,40 +666,74 @@ static int resolve_slow(Conv *cv, Proc *p, uint64_t pg, uint32_t *dst) {
     return 1;
 }
 
-static bool accesses2(Conv *cv, Proc *p, const LkAccess *acc, size_t n) {
-    TraceWriter *w = p->w, *m = cv->merged;
+/* The first n accesses of cv->folded go out, to both outputs. */
+static bool put_run(Conv *cv, Proc *p, size_t n) {
     bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t a = acc[i].addr, pg = a >> 12;
-        uint32_t off = (uint32_t)(a & 0xFFF);
-        if (pg == p->lpage && off + acc[i].size <= 0x1000) {
-            if (m) ok &= tw_access(m, acc[i].kind, p->ldst | off, acc[i].size);
-            if (w) ok &= tw_access(w, acc[i].kind, p->ldst | off, acc[i].size);
-            continue;
+    if (n && cv->merged) ok &= tw_access_words(cv->merged, cv->folded, n);
+    if (n && p->w) ok &= tw_access_words(p->w, cv->folded, n);
+    return ok;
+}
+
+/* One access in the general case: the page cache missed (resolving a page may change the
+ * areas, and so emit events), it crosses into the next page, or its size needs a word of its
+ * own in MMB. 1: its folded address in *la; 0: dropped (valgrind's own); -1: error. */
+static int fold_access(Conv *cv, Proc *p, const LkAccess *a, uint32_t *la) {
+    uint64_t pg = a->addr >> 12;
+    uint32_t off = (uint32_t)(a->addr & 0xFFF), d;
+    int r = resolve(cv, p, pg, &d);
+    if (r <= 0) return r;
+    if (off + a->size > 0x1000) {
+        uint32_t d2;
+        int r2 = resolve(cv, p, pg + 1, &d2);
+        if (r2 <= 0) return r2;
+        if (d2 != d + 0x1000) {
+            fail(cv, "lackey2mm: internal error: a page-crossing access splits across the fold");
+            return -1;
         }
-        uint32_t d;
-        int r = resolve(cv, p, pg, &d);
+    }
+    *la = d | off;
+    return 1;
+}
+
+/* accesses2's inner loop: folds accesses from acc on into out, as plain MMB access words,
+ * while the page cache knows their page, none crosses into the next page and none is larger
+ * than a plain word holds (nearly all accesses); returns how many. A function of its own so
+ * that its few variables stay in registers. */
+static __attribute__((noinline)) size_t fold_cached(const Proc *p, const LkAccess *acc, size_t n,
+                                                    uint64_t *out) {
+    size_t i = 0;
+    for (; i < n; i++) {
+        uint64_t pg = acc[i].addr >> 12;
+        uint32_t off = (uint32_t)(acc[i].addr & 0xFFF), size = acc[i].size;
+        unsigned slot = (unsigned)pg & (PAGE_CACHE - 1);
+        /* one well-predicted branch, however code and data accesses alternate */
+        if (p->ctag[slot] != pg || off + size > 0x1000 || size >= MMB_SIZE_EXT) break;
+        out[i] = mmb_access_word(acc[i].kind, p->cdst[slot] | off, size);
+    }
+    return i;
+}
+
+static bool accesses2(Conv *cv, Proc *p, const LkAccess *acc, size_t n) {
+    bool ok = true;
+    for (size_t i = 0;;) {
+        size_t m = fold_cached(p, acc + i, n - i, cv->folded);
+        ok &= put_run(cv, p, m);
+        i += m;
+        if (i == n) break;
+        /* the general case (after the accesses before it went out) */
+        const LkAccess *a = &acc[i++];
+        uint32_t la;
+        int r = fold_access(cv, p, a, &la);
         if (r < 0) return false;
         if (r == 0) {
             cv->dropped++;
             continue;
         }
-        if (off + acc[i].size > 0x1000) {
-            uint32_t d2;
-            int r2 = resolve(cv, p, pg + 1, &d2);
-            if (r2 < 0) return false;
-            if (r2 == 0) {
-                cv->dropped++;
-                continue;
-            }
-            if (d2 != d + 0x1000) return fail(cv, "lackey2mm: internal error: a page-crossing access splits across the fold");
-        }
-        p->lpage = pg;
-        p->ldst = d;
-        if (m) ok &= tw_access(m, acc[i].kind, d | off, acc[i].size);
-        if (w) ok &= tw_access(w, acc[i].kind, d | off, acc[i].size);
+        if (cv->merged) ok &= tw_access(cv->merged, a->kind, la, a->size);
+        if (p->w) ok &= tw_access(p->w, a->kind, la, a->size);
     }
     cv->accesses += n;
+    TraceWriter *m = cv->merged, *w = p->w;
     return ok || fail(cv, "%s", tw_error(m && *tw_error(m) ? m : w));
 }
 

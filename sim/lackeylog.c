@@ -48,6 +48,11 @@ struct LkLog {
 
 /* Hex digit values, 16 and up for anything else. */
 static unsigned char hexval[256];
+/* The value of two lower-case hex digits c0 c1 (as valgrind writes them), indexed by
+ * c0 | c1 << 8; 0x100 for anything else. Four lookups parse the first eight digits of an
+ * address: fewer instructions than checking and combining the digits arithmetically, and the
+ * entries of valid digits fill 32 cache lines. */
+static uint16_t hexpair[1 << 16];
 
 static void init_heads(void);
 
@@ -57,6 +62,14 @@ static void init_tables(void) {
     for (int i = 0; i < 256; i++) hexval[i] = 16;
     for (int i = 0; i < 10; i++) hexval['0' + i] = (unsigned char)i;
     for (int i = 0; i < 6; i++) hexval['a' + i] = hexval['A' + i] = (unsigned char)(10 + i);
+    /* upper case goes the general way (slow_line()), as it always did: lk_skim hands out
+     * accesses of that form without their key, which decides what it skips later */
+    for (int i = 0; i < 1 << 16; i++) {
+        int c0 = i & 0xFF, c1 = i >> 8;
+        bool lower = (c0 <= '9' || c0 >= 'a') && (c1 <= '9' || c1 >= 'a');
+        unsigned d0 = hexval[c0], d1 = hexval[c1];
+        hexpair[i] = (uint16_t)(lower && d0 < 16 && d1 < 16 ? d0 << 4 | d1 : 0x100);
+    }
 }
 
 const LkHeader *lk_header(const LkLog *l) { return &l->hdr; }
@@ -468,34 +481,20 @@ static void init_heads(void) {
     kind_of['M'] = 3;
 }
 
-/* Eight lower-case hex digits at p (SWAR): false if any byte is not one. */
+/* Eight lower-case hex digits at p: false if any byte is not one. */
 static inline bool hex8(const unsigned char *p, uint64_t *v) {
-    uint64_t x;
-    memcpy(&x, p, 8);
-    uint64_t n = (x & 0x0F0F0F0F0F0F0F0FULL) + ((x >> 6) & 0x0101010101010101ULL) * 9;
-    uint64_t gt9 = ((n + 0x7676767676767676ULL) >> 7) & 0x0101010101010101ULL;
-    if ((n & 0xF0F0F0F0F0F0F0F0ULL) || n + 0x3030303030303030ULL + gt9 * 0x27 != x) return false;
-    /* bytes d0..d7 (d0 first in the text, the most significant) -> one 32-bit value */
-    n = ((n & 0x000F000F000F000FULL) << 4) | ((n >> 8) & 0x000F000F000F000FULL);
-    n = ((n & 0x000000FF000000FFULL) << 8) | ((n >> 16) & 0x000000FF000000FFULL);
-    *v = ((n & 0xFFFF) << 16) | ((n >> 32) & 0xFFFF);
+    uint32_t a = hexpair[p[0] | p[1] << 8], b = hexpair[p[2] | p[3] << 8];
+    uint32_t c = hexpair[p[4] | p[5] << 8], d = hexpair[p[6] | p[7] << 8];
+    if ((a | b | c | d) > 0xFF) return false;
+    *v = a << 24 | b << 16 | c << 8 | d;
     return true;
 }
 
-/* The common access line: "I  " or " K ", 8 or more lower-case hex digits, ',', 1 to 4
- * decimal digits, '\n'. Returns the next line, or NULL for anything else (slow_line() then
- * parses the general form or reports the error). */
-static inline const unsigned char *fast_access(const unsigned char *p, LkAccess *a) {
-    uint32_t head;
-    memcpy(&head, p, 4);
-    /* "I  ", " L ", " S ", " M ": decided by the second byte, without a branch on the kind
-     * (kinds alternate unpredictably, a switch would mispredict) */
-    if ((head & 0xFFFFFF) != head_of[p[1]]) return NULL;
-    uint32_t kind = kind_of[p[1]];
-    uint64_t v;
-    const unsigned char *q = p + 3;
-    if (!hex8(q, &v)) return NULL;
-    q += 8;
+/* The rest of an access line after its first eight address digits (value v so far, at p + 11):
+ * more address digits, ',', 1 to 4 decimal digits, '\n'. Returns the next line, or NULL. */
+static __attribute__((noinline)) const unsigned char *access_tail(const unsigned char *p, uint64_t v,
+                                                                   LkAccess *a) {
+    const unsigned char *q = p + 11;
     while (hexval[*q] < 16) v = v << 4 | hexval[*q++];
     if (*q != ',' || q - p > 3 + 16) return NULL;
     uint32_t s = (uint32_t)(q[1] - '0');
@@ -517,8 +516,31 @@ static inline const unsigned char *fast_access(const unsigned char *p, LkAccess 
     if (s == 0) return NULL;
     a->addr = v;
     a->size = s;
-    a->kind = kind;
+    a->kind = kind_of[p[1]];
     return q + 1;
+}
+
+/* The common access line: "I  " or " K ", 8 to 16 hex digits (the first 8 lower case), ',',
+ * 1 to 4 decimal digits (not 0), '\n'. Returns the next line, or NULL for anything else
+ * (slow_line() then parses the general form or reports the error). */
+static inline const unsigned char *fast_access(const unsigned char *p, LkAccess *a) {
+    uint32_t head;
+    memcpy(&head, p, 4);
+    /* "I  ", " L ", " S ", " M ": decided by the second byte, without a branch on the kind
+     * (kinds alternate unpredictably, a switch would mispredict) */
+    if ((head & 0xFFFFFF) != head_of[p[1]]) return NULL;
+    uint64_t v;
+    if (!hex8(p + 3, &v)) return NULL;
+    /* most lines end ",D\n" right after eight digits (a 32-bit address, a size of 1..9):
+     * checked on one word, without the digit loops of access_tail() */
+    uint64_t end;
+    memcpy(&end, p + 11, 8);
+    uint32_t d = (uint32_t)(end >> 8 & 0xFF) - '1';
+    if ((end & 0xFF00FF) != 0x0A002C || d > 8) return access_tail(p, v, a);
+    a->addr = v;
+    a->size = d + 1;
+    a->kind = kind_of[p[1]];
+    return p + 14;
 }
 
 /* The skim key of an access line with 8 or 10 address digits: the digits above the low 20
@@ -548,6 +570,20 @@ static void drop_read(LkLog *l, const unsigned char *upto) {
     l->dropped = end;
 }
 
+/* The part of the log that lk_skim searches for system calls at a time: the 'Y' search brings
+ * it into the cache, and the '>' search then finds it there (one read from memory, not two);
+ * and read pages can be dropped as the search goes. */
+#define SKIP_WINDOW (UINT64_C(256) << 10)
+
+/* The lines from p that end within SKIP_WINDOW bytes (all lines up to lim if there are fewer,
+ * or if the first line is longer). */
+static const unsigned char *skip_window(const unsigned char *p, const unsigned char *lim) {
+    if ((size_t)(lim - p) <= SKIP_WINDOW) return lim;
+    const unsigned char *w = p + SKIP_WINDOW;
+    while (w > p && w[-1] != '\n') w--;
+    return w > p ? w : lim;
+}
+
 /* The next line at or after pos that may be a system call or a result line, without looking
  * at the lines between: an access line holds only "ILSM ,\n", digits and a-f, so a SYSCALL
  * line is found by its 'Y', a " --> " line by its '>'. Returns its start, or lim. */
@@ -570,6 +606,59 @@ static const unsigned char *next_event_line(LkLog *l, const unsigned char *p, co
     }
 }
 
+/* lk_next's inner loop: access lines in the fast form from *pp on (up to lim) into acc[k],
+ * up to acc[max - 1]. Returns the new k, *pp at the first line not parsed. A function of its
+ * own so that its few variables stay in registers. */
+static __attribute__((noinline)) size_t fast_run(const unsigned char **pp, const unsigned char *lim,
+                                                 LkAccess *acc, size_t k, size_t max) {
+    const unsigned char *p = *pp;
+    while (p < lim && k < max) {
+        const unsigned char *next = fast_access(p, &acc[k]);
+        if (!next) break;
+        k++;
+        p = next;
+    }
+    *pp = p;
+    return k;
+}
+
+/* lk_skim's inner loop: as fast_run, leaving out the accesses in the 1 MiB runs the caller
+ * knows, and keeping each access's key in l->skeys. */
+static __attribute__((noinline)) size_t skim_run(LkLog *l, const unsigned char **pp, const unsigned char *lim,
+                                                 LkAccess *acc, size_t k, size_t max) {
+    const unsigned char *p = *pp;
+    while (p < lim && k < max) {
+        uint32_t head;
+        memcpy(&head, p, 4);
+        uint64_t key = (head & 0xFFFFFF) == head_of[p[1]] ? skim_key(p) : 0;
+        if (key && ((key == l->known[0]) | (key == l->known[1]) | (key == l->known[2]) | (key == l->known[3]))) {
+            /* in a 1 MiB the caller knows: skip to the line end. Most lines end ",D\n" after
+             * eight digits: their length is a constant the processor can run ahead with,
+             * instead of waiting for the search below. */
+            if (p[11] == ',' && (unsigned)(p[12] - '0') <= 9 && p[13] == '\n') {
+                p += 14;
+                continue;
+            }
+            /* the end is within 8 bytes of the address's ninth character */
+            uint64_t z;
+            memcpy(&z, p + 12, 8);
+            z ^= 0x0A0A0A0A0A0A0A0AULL;
+            uint64_t nl = (z - 0x0101010101010101ULL) & ~z & 0x8080808080808080ULL;
+            if (nl) {
+                p += 13 + ((unsigned)__builtin_ctzll(nl) >> 3);
+                continue;
+            }
+        }
+        const unsigned char *next = fast_access(p, &acc[k]);
+        if (!next) break;
+        l->skeys[k] = key;
+        k++;
+        p = next;
+    }
+    *pp = p;
+    return k;
+}
+
 static inline __attribute__((always_inline)) LkEvent scan(LkLog *l, LkAccess *acc, size_t max, size_t *n,
                                                           bool skim) {
     size_t k = 0;
@@ -579,12 +668,7 @@ static inline __attribute__((always_inline)) LkEvent scan(LkLog *l, LkAccess *ac
             /* past the part looked at line by line: system calls only */
             l->next_y = l->next_gt = NULL;
             while (p < lim) {
-                /* a window at a time, so that read pages can be dropped as we go */
-                const unsigned char *w = lim;
-                if ((size_t)(lim - p) > DROP_BYTES) {
-                    w = p + DROP_BYTES;
-                    while (w[-1] != '\n') w--;
-                }
+                const unsigned char *w = skip_window(p, lim);
                 const unsigned char *e = next_event_line(l, p, w);
                 if (e == w) {
                     p = w;
@@ -619,39 +703,14 @@ static inline __attribute__((always_inline)) LkEvent scan(LkLog *l, LkAccess *ac
             if (e < lim) lim = e, cut = true;
         }
         while (p < lim && k < max) {
-            if (skim) {
-                uint32_t head;
-                memcpy(&head, p, 4);
-                uint64_t key = (head & 0xFFFFFF) == head_of[p[1]] ? skim_key(p) : 0;
-                if (key && ((key == l->known[0]) | (key == l->known[1]) | (key == l->known[2]) | (key == l->known[3]))) {
-                    /* in a 1 MiB the caller knows: skip to the line end, which is within 8
-                     * bytes of the address's ninth character */
-                    uint64_t z;
-                    memcpy(&z, p + 12, 8);
-                    z ^= 0x0A0A0A0A0A0A0A0AULL;
-                    uint64_t nl = (z - 0x0101010101010101ULL) & ~z & 0x8080808080808080ULL;
-                    if (nl) {
-                        p += 13 + ((unsigned)__builtin_ctzll(nl) >> 3);
-                        continue;
-                    }
-                }
-                const unsigned char *next = fast_access(p, &acc[k]);
-                if (!next) goto slow;
-                l->skeys[k] = key;
-                k++;
-                p = next;
-                continue;
-            }
-            const unsigned char *next = fast_access(p, &acc[k]);
-            if (!next) goto slow;
-            k++;
-            p = next;
-            continue;
-        slow:
+            k = skim ? skim_run(l, &p, lim, acc, k, max) : fast_run(&p, lim, acc, k, max);
+            if (p >= lim || k >= max) break;
+            /* a line that is not an access in the fast form */
             l->pos = (size_t)(p - l->buf);
-            size_t before = k;
-            LkEvent ev = slow_line(l, acc, &k);
-            if (skim && k > before) l->skeys[before] = 0; /* general form: no key */
+            size_t got = k; /* a copy: with its address never taken, k stays in a register */
+            LkEvent ev = slow_line(l, acc, &got);
+            if (skim && got > k) l->skeys[k] = 0; /* general form: no key */
+            k = got;
             if (ev != LKE_MORE) {
                 *n = k;
                 return ev;

@@ -204,6 +204,40 @@ bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size) {
     return true;
 }
 
+/* n words, as put_word() n times: one copy where the machine's byte order is the format's. */
+static void put_words(TraceWriter *w, const uint64_t *words, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(w->buf + w->n, words, n * 8);
+    w->n += n * 8;
+#else
+    for (size_t i = 0; i < n; i++) put_word(w, words[i]);
+#endif
+}
+
+bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n) {
+    if (w->fmt != TW_MMB) {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = words[i];
+            unsigned kind = (unsigned)(x >> MMB_KIND_SHIFT & 0xFF);
+            if (!tw_access(w, kind, (uint32_t)x, (uint32_t)(x >> MMB_SIZE_SHIFT & 0xFF))) return false;
+        }
+        return true;
+    }
+    while (n) {
+        /* the buffer is flushed where n tw_access() calls would flush it, when an access
+         * finds less than 16 bytes left (the compressor then gets the same pieces): k words
+         * each find 16 bytes before them */
+        if (!room(w, 16)) return false;
+        size_t k = (OUT_BUF - 16 - w->n) / 8 + 1;
+        if (k > n) k = n;
+        put_words(w, words, k);
+        w->accesses += k;
+        words += k;
+        n -= k;
+    }
+    return true;
+}
+
 bool tw_record(TraceWriter *w, const Record *r) {
     if (r->kind == REC_ACCESS && w->fmt == TW_MMB) {
         w->accesses++;

@@ -3,8 +3,9 @@
  * Every program that produces a trace (the converters, the lackey importer, the stress
  * generator) writes through this one module, so the formats have one writer each
  * (traces/README.md is the grammar; the readers are mmt.c and mmb.c). Accesses have their own
- * fast call; every other record goes through tw_record(), which writes its canonical MMT line
- * (record_format() in recfmt.h), as text in MMT and as an event word plus that text in MMB.
+ * fast calls (one access, or a run of them); every other record goes through tw_record(), which
+ * writes its canonical MMT line (record_format() in recfmt.h), as text in MMT and as an event
+ * word plus that text in MMB.
  * Errors (a full disk, a failed compressor) are sticky: the call that meets one and every later
  * call return false, and tw_error() tells what happened, naming the file.
  */
@@ -39,6 +40,11 @@ bool tw_meta(TraceWriter *w, const char *text);
 /* One access without a value: kind 0 fetch (I), 1 read (L), 2 write (S), 3 modify (M);
  * size 1..4096. */
 bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size);
+
+/* n plain accesses given as MMB access words (mmb_access_word() in mmb.h: kind 0..3, size
+ * 1..254, no flags), the same output as n tw_access() calls: the converters' hot path. MMB
+ * output copies the words as they are. */
+bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n);
 
 /* Any record, accesses with =VALUE or `implicit` included. The record must be one a reader
  * would accept (fields in range, keyword set for accesses); the writer does not check. */
