@@ -28,15 +28,6 @@ static int usage(const char *why) {
     return 2;
 }
 
-static bool write_batch(TraceWriter *w, const AccessBatch *b) {
-    for (size_t k = 0; k < b->n; k++) {
-        uint64_t x = b->w[k];
-        if (!tw_access(w, (unsigned)(x >> 32 & 3), (uint32_t)x, (uint32_t)(x >> 40 & 0xFF)))
-            return false;
-    }
-    return true;
-}
-
 static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
     const Record *r;
     AccessBatch b;
@@ -48,7 +39,7 @@ static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
                 if (!tw_meta(w, trace_meta(t, i))) break;
             header_done = true;
         }
-        bool ok = st == TRACE_BATCH ? write_batch(w, &b) : tw_record(w, r);
+        bool ok = st == TRACE_BATCH ? tw_access_words(w, b.w, b.n) : tw_record(w, r);
         if (!ok) {
             snprintf(err, ERR_MAX, "%s", tw_error(w));
             return false;
