@@ -37,13 +37,7 @@ class VerilatorDut : public Dut {
     }
     void attach(MemoryPort *m) { mem_ = m; }
 
-    void set_arch(const ArchInputs &a) override {
-        top_.cr0 = a.cr0, top_.cr3 = a.cr3, top_.cr4 = a.cr4;
-        top_.efer_nxe = a.nxe, top_.eflags_ac = a.ac, top_.cpl = a.cpl;
-        top_.pdpte0 = a.pdpte[0], top_.pdpte1 = a.pdpte[1];
-        top_.pdpte2 = a.pdpte[2], top_.pdpte3 = a.pdpte[3];
-        top_.maxphyaddr = a.maxphyaddr, top_.prof_pat = a.pat, top_.prof_pse36 = a.pse36;
-    }
+    void set_arch(const ArchInputs &a) override { drive_arch(top_, a); }
     void set_request(bool valid, uint32_t la, uint8_t kind, bool implicit) override {
         // Seen by the next cycle()'s evaluations; nothing reads the outputs before that.
         top_.req_valid = valid, top_.req_la = la, top_.req_kind = kind, top_.req_implicit = implicit;

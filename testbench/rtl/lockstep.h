@@ -38,6 +38,16 @@ struct ArchInputs {
     bool pat = true, pse36 = true;
 };
 
+// Drives a into mmu_top's register and profile pins: P is the verilated model itself (the C++
+// bench) or the bench's sc_signals named after the ports (the SystemC bench).
+template <class P> void drive_arch(P &p, const ArchInputs &a) {
+    p.cr0 = a.cr0, p.cr3 = a.cr3, p.cr4 = a.cr4;
+    p.efer_nxe = a.nxe, p.eflags_ac = a.ac, p.cpl = a.cpl;
+    p.pdpte0 = a.pdpte[0], p.pdpte1 = a.pdpte[1];
+    p.pdpte2 = a.pdpte[2], p.pdpte3 = a.pdpte[3];
+    p.maxphyaddr = a.maxphyaddr, p.prof_pat = a.pat, p.prof_pse36 = a.pse36;
+}
+
 // The RTL's outputs the CPU side looks at, as sampled after a clock edge.
 struct CpuOutputs {
     bool ctrl_ready = false, ctrl_done = false, req_ready = false, resp_valid = false;

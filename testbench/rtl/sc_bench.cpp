@@ -110,11 +110,7 @@ class CpuModule : public sc_module, public Dut {
     bool finished() const { return finished_; }
 
     void set_arch(const ArchInputs &a) override {
-        p_.cr0 = a.cr0, p_.cr3 = a.cr3, p_.cr4 = a.cr4;
-        p_.efer_nxe = a.nxe, p_.eflags_ac = a.ac, p_.cpl = a.cpl;
-        p_.pdpte0 = a.pdpte[0], p_.pdpte1 = a.pdpte[1];
-        p_.pdpte2 = a.pdpte[2], p_.pdpte3 = a.pdpte[3];
-        p_.maxphyaddr = a.maxphyaddr, p_.prof_pat = a.pat, p_.prof_pse36 = a.pse36;
+        drive_arch(p_, a);
         unsettled_ = true;
     }
     void set_request(bool valid, uint32_t la, uint8_t kind, bool implicit) override {
