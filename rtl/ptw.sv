@@ -87,10 +87,6 @@ module ptw
   assign fault = state == PW_FAULT;
   assign ad_cur = !ad_pend[0];
 
-  // The first entry of a walk: the PDE, under CR3 (32-bit) or the PDPTE register (PAE); read
-  // at the start's edge (b_walk). The walker's start reads the inputs of its own cycle: env is
-  // updated at that edge.
-
   // ---- memory port ------------------------------------------------------------------------
   always_comb begin
     mem_req_valid = 1'b0;
@@ -144,6 +140,8 @@ module ptw
       case (state)
         PW_IDLE:
           if (start) begin
+            // The first entry: the PDE, under CR3 (32-bit) or the PDPTE register (PAE). The
+            // start reads the inputs of its own cycle (env is updated at this edge).
             start_base = pdpte[start_la[31:30]][39:0] & 40'((41'd1 << start_maxphyaddr) - 41'd1) &
                          ~40'hFFF;
             start_present = pdpte[start_la[31:30]][PTE_P];
