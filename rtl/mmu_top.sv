@@ -475,7 +475,9 @@ module mmu_top
   // ---- counters ---------------------------------------------------------------------------------
   logic    walk_fault;
   assign walk_fault = state == MMU_WALK && ptw_fault;
+  /* verilator tracing_off */  // it re-encodes the request, the hit and the states shown
   cnt_events_t cnt_ev;
+  /* verilator tracing_on */
   assign cnt_ev = '{
     req_fire: req_fire, pg: pg_in, req_kind: req_kind_e,
     hit_used: hit_used, hit_large: hit_e.psz != PSZ_4K,
