@@ -30,7 +30,9 @@ case $dump in *.fst) reader=(fst2vcd -f "$dump") ;; esac
     printf "%12s %10s %6s  %s\n", "bits", "changes", "width", "signal"
     for (k = 0; k < top; k++) {
       best = ""
-      for (id in bits) if (best == "" || bits[id] > bits[best]) best = id
+      for (id in bits)   # most bits first; equal counts by name, so the list is deterministic
+        if (best == "" || bits[id] > bits[best] || (bits[id] == bits[best] && name[id] < name[best]))
+          best = id
       if (best == "") break
       printf "%12d %10d %6d  %s\n", bits[best], changes[best], width[best], name[best]
       delete bits[best]
