@@ -1,8 +1,9 @@
 // mmu_counters.sv - the 64-bit counters, indexed as mmu_stats_pkg (stats.def order, then
 // CNT_FLUSH_ALL), and their combinational readout.
 //
-// mmu_top reports what happened in a cycle (cnt_events_t); the decoding into counter indices
-// happens here at the clock edge, as slots: slot s adds one to counter idx[s] when v[s] (the
+// mmu_top reports what happened in a cycle (cnt_events_t, registered: `ev` holds the events
+// of the cycle before, so a counter lags its events by one cycle); the decoding into counter
+// indices happens here at the clock edge, as slots: slot s adds one to counter idx[s] when v[s] (the
 // slots of one cycle name different counters, and each counter has one slot that can name
 // it). Decoding at the edge rather than in combinational logic keeps it out of the logic that
 // a simulator re-evaluates whenever an input changes. entries_dropped is not kept here: it

@@ -157,23 +157,16 @@ package mmu_pkg;
   // A supervisor access is one at CPL < 3 or an implicit one.
   function automatic logic rights_allow(priv_t priv, acc_kind_e kind, logic implicit,
                                         rights_t r);
-    logic rw, us, xd, smap_blocks;
+    // One expression, no early return: Verilator then keeps the temporaries in registers.
+    logic rw, us, xd, user, smap_blocks;
     rw = r[RIGHT_RW];
     us = r[RIGHT_US];
     xd = r[RIGHT_XD];
+    user = priv.cpl == 2'd3 && !implicit;
     smap_blocks = us && priv.smap && !(priv.ac && !implicit);
-    if (priv.cpl == 2'd3 && !implicit) begin
-      case (kind)
-        ACC_FETCH: return us && !xd;
-        ACC_WRITE: return us && rw;
-        default:   return us;
-      endcase
-    end
-    case (kind)
-      ACC_FETCH: return !xd && !(us && priv.smep);
-      ACC_WRITE: return (rw || !priv.wp) && !smap_blocks;
-      default:   return !smap_blocks;
-    endcase
+    return (kind == ACC_FETCH) ? (user ? us && !xd : !xd && !(us && priv.smep))
+         : (kind == ACC_WRITE) ? (user ? us && rw : (rw || !priv.wp) && !smap_blocks)
+         : (user ? us : !smap_blocks);
   endfunction
 
   // walk_error_code (spec A.6): the #PF error code for a fault with these P and RSVD bits.

@@ -170,6 +170,7 @@ module mmu_top
 
   // ---- TLB arrays ------------------------------------------------------------------------------
   tlb_entry_t            sm_entry, lg_entry, sm_fill_entry, lg_fill_entry;
+  logic                  lk_en;  // a request's lookup: a hit of it may be used
   logic                  sm_hit, lg_hit, sm_touch, lg_touch, sm_fill, lg_fill, sm_clr, lg_clr;
   logic [WIDX_4K-1:0]    sm_fill_way;
   logic [WIDX_LG-1:0]    lg_fill_way;
@@ -183,6 +184,8 @@ module mmu_top
   logic [10:0]           sweep_lvpn;
   assign sweep_lvpn = large_vpn(sweep_la[31:21], env.pae);
 
+  assign lk_en = req_fire && pg_in;
+
   tlb_array #(
     .SETS(SETS_4K), .WAYS(WAYS_4K), .POLICY(POLICY), .SEED(mmu_cfg_pkg::SEED_4K), .LARGE(1'b0)
   ) u_tlb_4k (
@@ -190,6 +193,7 @@ module mmu_top
     .lk_vpn    (req_la[31:12]),
     .lk_hit    (sm_hit),
     .lk_entry  (sm_entry),
+    .lk_en     (lk_en),
     .touch     (sm_touch),
     .fill      (sm_fill),
     .fill_entry(sm_fill_entry),
@@ -213,6 +217,7 @@ module mmu_top
       .lk_vpn    ({9'd0, large_vpn(req_la[31:21], pae_in)}),
       .lk_hit    (lg_hit),
       .lk_entry  (lg_entry),
+      .lk_en     (lk_en),
       .touch     (lg_touch),
       .fill      (lg_fill),
       .fill_entry(lg_fill_entry),
@@ -241,25 +246,13 @@ module mmu_top
   end
 
   // ---- lookup (MMU_IDLE, the handshake cycle) --------------------------------------------------
-  // The 4 KiB array first, then the large array (tlb_lookup).
-  /* verilator tracing_off */
-  tlb_entry_t  hit_e;  // sm_entry or lg_entry, both traced
-  /* verilator tracing_on */
-  logic        hit, hit_allowed, hit_clean_write, hit_used, hit_refused;
-  always_comb begin
-    hit_e = sm_hit ? sm_entry : lg_entry;
-    hit = sm_hit || lg_hit;
-    hit_allowed = rights_allow(priv_in, req_kind_e, req_implicit, hit_e.rights);
-    hit_clean_write = req_kind_e == ACC_WRITE && !hit_e.dirty;
-    hit_used = req_fire && pg_in && hit && hit_allowed && !hit_clean_write;
-    hit_refused = req_fire && pg_in && hit && !(hit_allowed && !hit_clean_write);
-  end
-  /* verilator tracing_off */  // a lint sink, nothing to see
-  logic unused_hit_bits;  // the key matched already; G matters only to CR3_WRITE
-  /* verilator tracing_on */
-  assign unused_hit_bits = ^{hit_e.vpn, hit_e.glob};
-  assign sm_touch = hit_used && sm_hit;
-  assign lg_touch = hit_used && !sm_hit;
+  // The 4 KiB array first, then the large array (tlb_lookup). Whether a hit may be used (the
+  // rights, a write through a clean entry) is decided in the sequencing block below, at the
+  // edge that takes the request: only that edge reads it. A used hit touches the replacement
+  // state at the next edge (sm_touch, lg_touch are registers), when nothing can read that
+  // state yet: a fill comes at least three edges after a request's handshake.
+  logic hit;
+  assign hit = sm_hit || lg_hit;
 
   // ---- walker ----------------------------------------------------------------------------------
   logic        ptw_start, ptw_done, ptw_fault, ptw_dirty, ptw_glob;
@@ -291,7 +284,7 @@ module mmu_top
 
   ptw u_ptw (
     .clk, .rst_n, .env,
-    .pdpte         ('{pdpte0, pdpte1, pdpte2, pdpte3}),
+    .pdpte0, .pdpte1, .pdpte2, .pdpte3,
     .start_pae     (pae_in),
     .start_cpl     (cpl),
     .start_id_bit  (id_bit_in),
@@ -352,9 +345,41 @@ module mmu_top
                                              : SIDX_4K'(sweep_idx);
   assign lg_clr_set = sweep_page ? SIDX_LG'(sweep_lvpn & 11'(SETS_LG - 1)) : SIDX_LG'(sweep_idx);
 
+  // ---- counter events --------------------------------------------------------------------------
+  // The cycle's events are registered (cnt_ev, in b_seq) and counted at the next edge
+  // (mmu_counters.sv): no combinational path leads from the request to the counter logic, and
+  // a simulator builds the event word once per edge, not with every change of an input. A
+  // counter therefore includes a request's events from the second edge after its response
+  // (rtl/README.md section 3).
+  /* verilator tracing_off */  // it re-encodes the request, the hit and the states shown
+  cnt_events_t cnt_ev;
+  /* verilator tracing_on */
 
   // ---- sequencing and the response -------------------------------------------------------------
-  always_ff @(posedge clk) begin
+  // The hit check of a handshake is computed here, at its edge (temporaries of the block; in a
+  // waveform they hold the decision of the latest edge, so they are high in the cycle of the
+  // used hit's resp_valid).
+  logic walk_fault;
+  assign walk_fault = state == MMU_WALK && ptw_fault;
+
+  always_ff @(posedge clk) begin : b_seq
+    /* verilator tracing_off */
+    /* verilator lint_off UNUSEDSIGNAL */  // vpn (the key matched) and G (CR3_WRITE's) unread
+    tlb_entry_t hit_e;  // sm_entry or lg_entry, both traced
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator tracing_on */
+    logic hit_allowed, hit_clean_write, hit_used, hit_refused;
+    hit_e = sm_hit ? sm_entry : lg_entry;
+    hit_allowed = 1'b0;
+    hit_clean_write = 1'b0;
+    hit_used = 1'b0;
+    hit_refused = 1'b0;
+    if (req_fire && pg_in && hit) begin
+      hit_allowed = rights_allow(priv_in, req_kind_e, req_implicit, hit_e.rights);
+      hit_clean_write = req_kind_e == ACC_WRITE && !hit_e.dirty;
+      hit_used = hit_allowed && !hit_clean_write;
+      hit_refused = !hit_used;
+    end
     if (!rst_n) begin
       state <= MMU_IDLE;
       cr2_q <= '0;
@@ -362,9 +387,27 @@ module mmu_top
       ctrl_done <= 1'b0;
       sweep_mode <= CLR_PAGE;
       sweep_idx <= '0;
+      sm_touch <= 1'b0;
+      lg_touch <= 1'b0;
+      cnt_ev <= '0;
     end else begin
       resp_valid <= 1'b0;
       ctrl_done <= 1'b0;
+      sm_touch <= hit_used && sm_hit;
+      lg_touch <= hit_used && !sm_hit;
+      // The cycle's events, counted at the next edge (mmu_counters.sv).
+      cnt_ev <= '{
+        req_fire: req_fire, pg: pg_in, req_kind: req_kind_e,
+        hit_used: hit_used, hit_large: hit_e.psz != PSZ_4K,
+        hit_refused: hit_refused, hit_allowed: hit_allowed,
+        walk_start: ptw_start, walk_kind: start_kind, held_kind: kind_q,
+        fill: fill_now, walk_large: ptw_psz != PSZ_4K,
+        fill_evict: fill_large ? lg_fill_evict : sm_fill_evict,
+        walk_fault: walk_fault, pf_err: ptw_err,
+        pt_read: ev_read, ad_write: ev_ad_write, d_set: ev_d_set,
+        ctrl_fire: ctrl_fire, ctrl_op: ctrl_op_e'(ctrl_op),
+        busy: state == MMU_DROP_REFUSED || state == MMU_WALK || state == MMU_DROP_FAULT
+      };
       if (in_sweep) sweep_idx <= sweep_idx + 1'b1;
       case (state)
         MMU_IDLE:
@@ -473,24 +516,6 @@ module mmu_top
   end
 
   // ---- counters ---------------------------------------------------------------------------------
-  logic    walk_fault;
-  assign walk_fault = state == MMU_WALK && ptw_fault;
-  /* verilator tracing_off */  // it re-encodes the request, the hit and the states shown
-  cnt_events_t cnt_ev;
-  /* verilator tracing_on */
-  assign cnt_ev = '{
-    req_fire: req_fire, pg: pg_in, req_kind: req_kind_e,
-    hit_used: hit_used, hit_large: hit_e.psz != PSZ_4K,
-    hit_refused: hit_refused, hit_allowed: hit_allowed,
-    walk_start: ptw_start, walk_kind: start_kind, held_kind: kind_q,
-    fill: fill_now, walk_large: ptw_psz != PSZ_4K,
-    fill_evict: fill_large ? lg_fill_evict : sm_fill_evict,
-    walk_fault: walk_fault, pf_err: ptw_err,
-    pt_read: ev_read, ad_write: ev_ad_write, d_set: ev_d_set,
-    ctrl_fire: ctrl_fire, ctrl_op: ctrl_op_e'(ctrl_op),
-    busy: state == MMU_DROP_REFUSED || state == MMU_WALK || state == MMU_DROP_FAULT
-  };
-
   mmu_counters u_counters (
     .clk, .rst_n, .ev(cnt_ev), .dropped(sm_clr_total + lg_clr_total), .cnt_sel, .cnt_value
   );

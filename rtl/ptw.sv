@@ -17,7 +17,10 @@ module ptw
   input  logic        clk,
   input  logic        rst_n,
   input  walk_env_t   env,        // registered: valid from the cycle after start
-  input  logic [63:0] pdpte[4],
+  input  logic [63:0] pdpte0,
+  input  logic [63:0] pdpte1,
+  input  logic [63:0] pdpte2,
+  input  logic [63:0] pdpte3,
   // what the start reads from the inputs of its own cycle (env is not updated yet)
   input  logic        start_pae,
   input  logic [1:0]  start_cpl,
@@ -125,6 +128,7 @@ module ptw
   // The entry that arrives in PW_READ_WAIT is checked at the edge (walk_feed, finish): the
   // checks read the memory response, so they are computed only where the edge uses them.
   always_ff @(posedge clk) begin : b_walk
+    logic [63:0] start_pdpte;
     logic [39:0] start_base;   // the PDPTE's page-table base, within MAXPHYADDR (32..40)
     logic        start_present;
     logic [63:0] e, rsvd;
@@ -142,9 +146,14 @@ module ptw
           if (start) begin
             // The first entry: the PDE, under CR3 (32-bit) or the PDPTE register (PAE). The
             // start reads the inputs of its own cycle (env is updated at this edge).
-            start_base = pdpte[start_la[31:30]][39:0] & 40'((41'd1 << start_maxphyaddr) - 41'd1) &
-                         ~40'hFFF;
-            start_present = pdpte[start_la[31:30]][PTE_P];
+            case (start_la[31:30])
+              2'd0: start_pdpte = pdpte0;
+              2'd1: start_pdpte = pdpte1;
+              2'd2: start_pdpte = pdpte2;
+              default: start_pdpte = pdpte3;
+            endcase
+            start_base = start_pdpte[39:0] & 40'((41'd1 << start_maxphyaddr) - 41'd1) & ~40'hFFF;
+            start_present = start_pdpte[PTE_P];
             la <= start_la;
             kind <= start_kind;
             implicit <= start_implicit;

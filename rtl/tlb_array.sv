@@ -4,8 +4,9 @@
 // The 4 KiB array (LARGE=0) keys entries by la >> 12 and may hold 4 KiB fragments of large
 // pages; the large array (LARGE=1) keys them by la >> 21 or 22. The set of a vpn is
 // vpn mod SETS. Entries live in flip-flops; every port works on one set per cycle:
-//   lookup  combinational: the lowest valid way whose vpn matches (there is at most one);
-//           `touch` in the same cycle tells the replacement state the hit was used.
+//   lookup  combinational: the lowest valid way whose vpn matches (there is at most one). A
+//           request's hit (lk_en) keeps its set and way at the edge; `touch` in the next
+//           cycle says it was used, and the replacement state takes it at that cycle's edge.
 //   fill    the lowest invalid way of fill_entry.vpn's set, else the policy's victim; the way
 //           and whether a valid entry is replaced are outputs in the cycle of the fill.
 //   clear   drops entries of one set (clear_mode_e) and adds how many valid ones it dropped
@@ -31,7 +32,8 @@ module tlb_array
   /* verilator tracing_on */
   output logic              lk_hit,
   output tlb_entry_t        lk_entry,
-  input  logic              touch,
+  input  logic              lk_en,      // the lookup is a request's (its hit may be touched)
+  input  logic              touch,      // the hit kept at the previous edge was used
   // fill
   input  logic              fill,
   input  tlb_entry_t        fill_entry,
@@ -78,6 +80,14 @@ module tlb_array
       if (lk_match[w]) lk_way = WIDX_W'(w);
   end
   assign lk_entry = ent[lk_set][lk_way];
+
+  logic [SIDX_W-1:0] hit_set;  // the latest request hit's set and way, for its touch
+  logic [WIDX_W-1:0] hit_way;
+  always_ff @(posedge clk)
+    if (lk_en && lk_hit) begin
+      hit_set <= lk_set;
+      hit_way <= lk_way;
+    end
 
   // ---- fill -------------------------------------------------------------------------------
   logic [WIDX_W-1:0] victim, free_way;
@@ -146,8 +156,8 @@ module tlb_array
     .upd_fill   (fill),
     .upd_replace(fill_evict),
     // zero unless there is an update (operand isolation)
-    .upd_set    (fill ? fill_set : touch ? lk_set : '0),
-    .upd_way    (fill ? fill_way : touch ? lk_way : '0)
+    .upd_set    (fill ? fill_set : touch ? hit_set : '0),
+    .upd_way    (fill ? fill_way : touch ? hit_way : '0)
   );
 
 endmodule

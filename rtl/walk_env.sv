@@ -24,17 +24,22 @@ module walk_env
   output walk_env_t   env
 );
 
-  localparam int unsigned IN_W = 32 * 3 + 1 + 1 + 2 + 6 + 1 + 1;
-  logic [IN_W-1:0] in_q;  // the inputs env was computed from
+  // The inputs env was computed from, compared field by field at every edge (a simulator
+  // compares the registers as they are, without packing them into one wide vector first).
+  logic [31:0] cr0_q, cr3_q, cr4_q;
+  logic [11:0] misc_q;
 
   always_ff @(posedge clk) begin : b_env
-    logic [IN_W-1:0] in_now;  // (computed here, at the edge, not on every input change)
+    logic [11:0] misc;
     int unsigned m, first_rsvd_32;
     logic [63:0] high;
     walk_env_t n;
-    in_now = {cr0, cr3, cr4, efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
-    if (!rst_n || in_now != in_q) begin
-      in_q <= in_now;
+    misc = {efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
+    if (!rst_n || cr0 != cr0_q || cr3 != cr3_q || cr4 != cr4_q || misc != misc_q) begin
+      cr0_q <= cr0;
+      cr3_q <= cr3;
+      cr4_q <= cr4;
+      misc_q <= misc;
       m = {26'd0, maxphyaddr};
       first_rsvd_32 = prof_pse36 ? 13 + (m - 32) : 13;
 

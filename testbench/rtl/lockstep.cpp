@@ -527,6 +527,9 @@ bool Lockstep::finish(char *err, size_t len) {
         snprintf(err, len, "%s", why_.c_str());
         return false;
     }
+    // The RTL counts a cycle's events at the next edge (rtl/README.md section 3): one more
+    // cycle, idle, and the counters hold every request's events.
+    tick();
     const MmuStats *st = mmu_stats(mmu_);
     std::string diffs;
     size_t n = stats_count();
