@@ -15,14 +15,26 @@
 #   --level N        compression level of the .zst (1..19, default 3) or .gz (1..9) outputs
 #   --quiet          no progress messages
 #
-# The command runs as `sh -c 'CMD; exit $?'` under `valgrind --tool=lackey --trace-mem=yes
-# --trace-syscalls=yes --trace-children=yes --log-file=DIR/lk.%p.%n`: the shell stays the
-# first process (an exec would overwrite its log), and its exit status is CMD's, so a failing
-# command is reported instead of recorded. lackey slows a program down about 50 times and
-# writes about 14 bytes of log per access: keep recordings to a few hundred million accesses.
+# The command runs as `sh -c 'CMD; exit $?'` under `valgrind --tool=(lackey, see below)
+# --trace-mem=yes --trace-syscalls=yes --trace-children=yes --log-file=DIR/lk.%p.%n`: the
+# shell stays the first process, and its exit status is CMD's, so a failing command is
+# reported instead of recorded. lackey slows a program down about 50 times and writes about 14
+# bytes of log per access: keep recordings to a few hundred million accesses.
 #
-# Exit status: 0 the trace was written; 1 CMD failed (nothing converted); 2 usage, valgrind or
-# conversion error.
+# One log per process image: valgrind's %n restarts at every exec, so each image after an
+# exec writes DIR/lk.PID.1 and would overwrite the log of the pid's previous image. valgrind's
+# launcher starts the tool LIBDIR/TOOL-PLATFORM (LIBDIR: /usr/libexec/valgrind on Debian) in
+# the process of each image, the recorded command's and every exec'd one's; record.sh gives
+# --tool=../(...)/HOOK/lk (one ../ per level of LIBDIR, HOOK a temporary directory), so the
+# launcher starts HOOK/lk-PLATFORM, a perl script written here for each LIBDIR/lackey-PLATFORM.
+# It renames the logs the pid's earlier images left (DIR/lk.PID.N) to DIR/lk.PID.0.K, K = 1, 2,
+# ... in the order the images ran, and then execs LIBDIR/lackey-PLATFORM with the same
+# arguments and environment (perl keeps only the first of two variables of the same name). If
+# it cannot, the image does not run and record.sh fails. lackey2mm orders a pid's logs by
+# their numbers (lk.PID.0.1, ..., lk.PID.0.10, ..., lk.PID.1), the order the images ran.
+#
+# Exit status: 0 the trace was written; 1 CMD failed (nothing converted); 2 usage, valgrind,
+# hook or conversion error.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -45,6 +57,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || usage
 say() { [ $quiet = 1 ] || echo "record.sh: $*" >&2; }
+exists() { [ -e "$1" ]; } # exists PATTERN: the pattern matched a file
 
 command -v valgrind >/dev/null 2>&1 ||
     die "valgrind is not installed (Debian: apt-get install valgrind)"
@@ -76,20 +89,81 @@ if [ -n "$out" ]; then
 fi
 if [ -n "$streams" ]; then mkdir -p -- "$streams" || die "cannot create $streams"; fi
 
+command -v perl >/dev/null 2>&1 || die "perl is not installed (Debian: apt-get install perl-base)"
+# LIBDIR, where valgrind's launcher finds lackey-PLATFORM: its debug log names the file
+libdir=$(valgrind -d --tool=lackey --version 2>&1 |
+    sed -n 's|^--[0-9]*:[0-9]*: *launcher launching \(/.*\)/lackey-[^/]*$|\1|p' | head -1)
+[ -n "$libdir" ] && exists "$libdir"/lackey-* ||
+    die "cannot find valgrind's lackey tool ('valgrind -d --tool=lackey --version' names none)"
+vglib=$(cd "$libdir" && pwd -P) || die "cannot enter $libdir"
+
+hook='' logs=''
+cleanup() {
+    [ -z "$hook" ] || rm -rf "$hook"
+    [ -n "$keep" ] || [ -z "$logs" ] || rm -rf "$logs"
+}
+trap cleanup EXIT
 if [ -n "$keep" ]; then
     mkdir -p -- "$keep" || die "cannot create $keep"
     logs=$(cd "$keep" && pwd)
-    compgen -G "$logs/lk.*" >/dev/null && die "$keep already holds lk.* logs (of another recording?)"
+    exists "$logs"/lk.* && die "$keep already holds lk.* logs (of another recording?)"
 else
     logs=$(mktemp -d "${TMPDIR:-/tmp}/record.XXXXXX") || die "cannot create a temporary directory"
-    trap 'rm -rf "$logs"' EXIT
 fi
+hook=$(mktemp -d "${TMPDIR:-/tmp}/record-hook.XXXXXX") || die "cannot create a temporary directory"
+hook=$(cd "$hook" && pwd -P)
+
+# The hook (see the header): HOOK/lk-PLATFORM for each LIBDIR/lackey-PLATFORM.
+plq() { local s=${1//\\/\\\\}; printf "'%s'" "${s//\'/\\\'}"; } # a perl '...' string
+hook_text() {
+    printf '#!%s\n' "$(command -v perl)"
+    printf '# %s\n' \
+        "Written by scripts/record.sh for one recording: valgrind's launcher starts this" \
+        "instead of lackey for each process image, in the image's process, before the image's" \
+        "lackey writes LOGS/lk.PID.1. The logs the pid's earlier images left (LOGS/lk.PID.N)" \
+        "become LOGS/lk.PID.0.K, K = 1, 2, ... in the order the images ran; then lackey runs" \
+        "with the same arguments and environment."
+    printf 'my ($logs, $tool, $failed) = (%s, %s, %s);\n' \
+        "$(plq "$logs")" "$(plq "$1")" "$(plq "$hook/failed")"
+    cat <<'EOF'
+sub fail {
+    my $m = "record.sh: process $$: $_[0]\n";
+    print STDERR $m;
+    if (open(my $f, '>>', $failed)) { print $f $m; close $f; }
+    exit 126;
+}
+my $p = $$;
+opendir(my $d, $logs) or fail("cannot read $logs: $!");
+my ($k, @old) = (0);
+for (readdir $d) {
+    if (/^lk\.\Q$p\E\.0\.[0-9]+\z/) { $k++ }
+    elsif (/^lk\.\Q$p\E\.([0-9]+)\z/) { push @old, $1 }
+}
+closedir $d;
+for my $n (sort { $a <=> $b } @old) {
+    $k++;
+    rename("$logs/lk.$p.$n", "$logs/lk.$p.0.$k") or fail("cannot rename $logs/lk.$p.$n: $!");
+}
+exec { $tool } $ENV{VALGRIND_LAUNCHER} // $tool, @ARGV;
+fail("cannot run $tool: $!");
+EOF
+}
+for t in "$vglib"/lackey-*; do
+    h=$hook/lk-${t##*/lackey-}
+    { hook_text "$t" >"$h" && chmod +x "$h"; } || die "cannot write $h"
+done
+# LIBDIR/TOOL-PLATFORM is HOOK/lk-PLATFORM with TOOL = one ../ per level of LIBDIR, then HOOK
+up=$(printf '%s' "$vglib" | tr -cd / | sed 's|/|../|g')
 
 say "recording: $cmd"
-valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-children=yes \
+valgrind --tool="$up${hook#/}/lk" --trace-mem=yes --trace-syscalls=yes --trace-children=yes \
     --log-file="$logs/lk.%p.%n" sh -c "$cmd; exit \$?" </dev/null 2>"$logs/valgrind.err"
 rc=$?
-if ! compgen -G "$logs/lk.*" >/dev/null || ! [ -s "$(ls "$logs"/lk.* | head -1)" ]; then
+if [ -s "$hook/failed" ]; then
+    cat "$hook/failed" >&2
+    die "the hook in front of lackey failed (above): no trace written"
+fi
+if ! exists "$logs"/lk.* || ! [ -s "$(ls "$logs"/lk.* | head -1)" ]; then
     cat "$logs/valgrind.err" >&2
     die "valgrind wrote no log (exit status $rc)"
 fi

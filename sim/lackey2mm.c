@@ -9,7 +9,11 @@
  * --trace-children=yes --log-file=DIR/lk.%p.%n sh -c 'CMD; :'` (or `'CMD; exit $?'`, as
  * scripts/record.sh runs it). A directory stands for its lk.* files. Which log is whose comes
  * from the logs themselves: the ==PID== header, a forked child's first record (" --> ..."), the
- * parent's "created child N", an execve without a result at the end of a log.
+ * parent's "created child N", an execve without a result at the end of a log. Only the order of
+ * a pid's images comes from the names: the logs are sorted by path with numbers compared by
+ * value, and a process's images run in that order. valgrind names every image after an exec
+ * lk.PID.1, so a process that execs twice overwrites its middle image's log; scripts/record.sh
+ * renames a pid's earlier logs to lk.PID.0.1, lk.PID.0.2, ... before each exec'd image starts.
  *
  * Pass 1 runs every process and marks the 4 MiB chunks that accesses and mappings touch
  * (lackeyfold.h). Pass 2 runs them again and writes the trace: accesses folded into the 32-bit
@@ -869,8 +873,40 @@ static bool run_process(Conv *cv, Proc *p, LogInfo *li) {
 
 /* ---- the recording ------------------------------------------------------------------------- */
 
+/* Log paths in order, their numbers compared by value: a pid's images come in the order they
+ * ran whatever the number of images, lk.PID.0.1, ..., lk.PID.0.9, lk.PID.0.10, ..., lk.PID.1
+ * (scripts/record.sh's names) as well as valgrind's own lk.PID.N. Leading zeros do not count;
+ * paths equal by this measure are ordered by strcmp. */
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+static int cmp_paths(const char *a, const char *b) {
+    const char *p = a, *q = b;
+    while (*p && *q) {
+        if (is_digit(*p) && is_digit(*q)) {
+            while (*p == '0') p++;
+            while (*q == '0') q++;
+            size_t m = 0, n = 0;
+            while (is_digit(p[m])) m++;
+            while (is_digit(q[n])) n++;
+            if (m != n) return m < n ? -1 : 1;
+            int c = memcmp(p, q, m);
+            if (c) return c;
+            p += m;
+            q += n;
+        } else {
+            if (*p != *q) return (unsigned char)*p < (unsigned char)*q ? -1 : 1;
+            p++;
+            q++;
+        }
+    }
+    if (*p || *q) return *p ? 1 : -1;
+    return strcmp(a, b);
+}
+
 static int cmp_logs(const void *a, const void *b) {
-    return strcmp(((const LogInfo *)a)->path, ((const LogInfo *)b)->path);
+    return cmp_paths(((const LogInfo *)a)->path, ((const LogInfo *)b)->path);
 }
 
 static bool add_log(Conv *cv, const char *path) {
@@ -909,7 +945,8 @@ static bool add_input(Conv *cv, const char *path) {
     return ok;
 }
 
-/* The root: the one log whose parent is not among the logged processes. */
+/* The root: the one log whose parent is not among the logged processes (the first image's, if
+ * the first process exec'd). */
 static LogInfo *find_root(Conv *cv) {
     LogInfo *root = NULL;
     for (size_t i = 0; i < cv->nlogs; i++) {
@@ -917,7 +954,10 @@ static LogInfo *find_root(Conv *cv) {
         bool parent_logged = false;
         for (size_t j = 0; j < cv->nlogs && !parent_logged; j++)
             parent_logged = cv->logs[j].hdr.pid == li->hdr.ppid;
-        if (parent_logged || li->hdr.fork_child) continue;
+        /* a later image of an exec'ing process: the logs are in order, its first image first */
+        bool later_image = false;
+        for (size_t j = 0; j < i && !later_image; j++) later_image = cv->logs[j].hdr.pid == li->hdr.pid;
+        if (parent_logged || later_image || li->hdr.fork_child) continue;
         if (root) {
             fail(cv, "%s and %s both look like the first process of a recording: give the logs of "
                      "one recording", root->path, li->path);

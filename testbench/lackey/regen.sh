@@ -7,7 +7,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)
-for n in basic libmap quirks x86; do bash "$here/run-fixture.sh" --regen "$build/lackey2mm" "$build/mmusim" $n; done
+for n in basic libmap quirks x86 execchain; do bash "$here/run-fixture.sh" --regen "$build/lackey2mm" "$build/mmusim" $n; done
 for n in tree shared; do bash "$here/run-fixture.sh" --regen "$build/lackey2mm" "$build/mmusim" $n streams; done
 for t in "$here"/../../traces/samples/*.mmb.zst; do
     bash "$here/run-sample.sh" --regen "$build/mmusim" "$(basename "$t" .mmb.zst)"
