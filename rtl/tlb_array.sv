@@ -81,8 +81,12 @@ module tlb_array
   end
   assign lk_entry = ent[lk_set][lk_way];
 
-  logic [SIDX_W-1:0] hit_set;  // the latest request hit's set and way, for its touch
+  // The latest request hit's set and way, for its touch. Not traced: the replacement update's
+  // upd_set/upd_way show them in the cycle they are used.
+  /* verilator tracing_off */
+  logic [SIDX_W-1:0] hit_set;
   logic [WIDX_W-1:0] hit_way;
+  /* verilator tracing_on */
   always_ff @(posedge clk)
     if (lk_en && lk_hit) begin
       hit_set <= lk_set;
