@@ -160,7 +160,9 @@ module mmu_top
   logic [31:0] cr2_q;        // CR2: the latest #PF's linear address
 
   logic idle, req_fire, ctrl_fire;
+  /* verilator tracing_off */  // req_kind with 3 read as ACC_READ
   acc_kind_e req_kind_e;
+  /* verilator tracing_on */
   assign idle = state == MMU_IDLE;
   assign ctrl_ready = idle;
   assign req_ready = idle && !ctrl_valid;  // a command offered in the same cycle goes first
@@ -169,7 +171,10 @@ module mmu_top
   assign req_kind_e = (req_kind == 2'd3) ? ACC_READ : acc_kind_e'(req_kind);
 
   // ---- TLB arrays ------------------------------------------------------------------------------
-  tlb_entry_t            sm_entry, lg_entry, sm_fill_entry, lg_fill_entry;
+  tlb_entry_t            sm_fill_entry, lg_fill_entry;
+  /* verilator tracing_off */  // the matching entry: the array's ent[set][way], traced there
+  tlb_entry_t            sm_entry, lg_entry;
+  /* verilator tracing_on */
   logic                  lk_en;  // a request's lookup: a hit of it may be used
   logic                  sm_hit, lg_hit, sm_touch, lg_touch, sm_fill, lg_fill, sm_clr, lg_clr;
   logic [WIDX_4K-1:0]    sm_fill_way;

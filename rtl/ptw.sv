@@ -116,7 +116,9 @@ module ptw
   end
   assign mem_req_size8 = env.pae;
 
-  logic [63:0] resp_value;  // a locked read's value, 4-byte entries zero-extended
+  /* verilator tracing_off */  // mem_resp_rdata, 4-byte entries zero-extended
+  logic [63:0] resp_value;  // a locked read's value
+  /* verilator tracing_on */
   assign resp_value = env.pae ? mem_resp_rdata : {32'd0, mem_resp_rdata[31:0]};
 
   assign ev_read = state == PW_READ_WAIT && mem_resp_valid;
@@ -128,6 +130,9 @@ module ptw
   // The entry that arrives in PW_READ_WAIT is checked at the edge (walk_feed, finish): the
   // checks read the memory response, so they are computed only where the edge uses them.
   always_ff @(posedge clk) begin : b_walk
+    // Temporaries of the checks, not traced: the entry is mem_resp_rdata, and the results are
+    // the registers they are written to.
+    /* verilator tracing_off */
     logic [63:0] start_pdpte;
     logic [39:0] start_base;   // the PDPTE's page-table base, within MAXPHYADDR (32..40)
     logic        start_present;
@@ -137,6 +142,7 @@ module ptw
     logic [39:0] frame, next_table, offset_mask;
     logic [1:0]  leaf_ad0, leaf_ad1;
     logic        leaf_d;
+    /* verilator tracing_on */
     if (!rst_n) begin
       state <= PW_IDLE;
       ad_pend <= '0;

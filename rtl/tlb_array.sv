@@ -31,7 +31,9 @@ module tlb_array
   input  logic [19:0]       lk_vpn,     // not traced: a slice of mmu_top's req_la
   /* verilator tracing_on */
   output logic              lk_hit,
-  output tlb_entry_t        lk_entry,
+  /* verilator tracing_off */
+  output tlb_entry_t        lk_entry,   // not traced: ent[lk_set][lk_way]
+  /* verilator tracing_on */
   input  logic              lk_en,      // the lookup is a request's (its hit may be touched)
   input  logic              touch,      // the hit kept at the previous edge was used
   // fill
@@ -65,7 +67,9 @@ module tlb_array
   endfunction
 
   // ---- lookup -----------------------------------------------------------------------------
+  /* verilator tracing_off */  // a slice of lk_vpn
   logic [SIDX_W-1:0] lk_set;
+  /* verilator tracing_on */
   logic [WIDX_W-1:0] lk_way;
   assign lk_set = set_of(lk_vpn);
 

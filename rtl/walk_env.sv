@@ -30,10 +30,12 @@ module walk_env
   logic [11:0] misc_q;
 
   always_ff @(posedge clk) begin : b_env
+    /* verilator tracing_off */  // temporaries: n is env's next value
     logic [11:0] misc;
     int unsigned m, first_rsvd_32;
     logic [63:0] high;
     walk_env_t n;
+    /* verilator tracing_on */
     misc = {efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
     if (!rst_n || cr0 != cr0_q || cr3 != cr3_q || cr4 != cr4_q || misc != misc_q) begin
       cr0_q <= cr0;
