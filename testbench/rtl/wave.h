@@ -13,8 +13,12 @@
 // a full dump's time. Measured on gzip.mmb.zst (2.70 M cycles, C++ bench, before the RTL's
 // switching was reduced): 7.3 s unflushed, 3.6 s flushing every 2048 cycles (every 512 and
 // every 8192 were slower, 4.0 s and 3.9 s), for a file 1.5x larger (more blocks, each with
-// its own index).
-constexpr uint64_t WAVE_FLUSH_CYCLES = 2048;
+// its own index). Once the RTL switched a third as much (8.6 M bits changed per 100k cycles),
+// each flush found a third of the data, and its fixed cost per signal (a memset, a compressor
+// call per signal) weighed more: on shmcow.mmb.zst a full dump ran 3,701 M instructions
+// flushing every 2048 cycles, 3,450 M every 8192 (callgrind), and gzip.mmb.zst took 2.25 s
+// against 2.41 s (medians of 4, alternated on a shared core).
+constexpr uint64_t WAVE_FLUSH_CYCLES = 8192;
 
 // The FST file the simulation writes: the requested file, or for a .vcd a temporary FST next
 // to it.
