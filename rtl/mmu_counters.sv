@@ -3,11 +3,12 @@
 //
 // mmu_top reports what happened in a cycle (cnt_events_t, registered: `ev` holds the events
 // of the cycle before, so a counter lags its events by one cycle); the decoding into counter
-// indices happens here at the clock edge, as slots: slot s adds one to counter idx[s] when v[s] (the
-// slots of one cycle name different counters, and each counter has one slot that can name
-// it). Decoding at the edge rather than in combinational logic keeps it out of the logic that
-// a simulator re-evaluates whenever an input changes. entries_dropped is not kept here: it
-// reads `dropped`, the TLB arrays' own totals. Counters the RTL never increments read 0.
+// indices happens here at the clock edge, as slots: slot s adds one to counter idx[s] when
+// v[s] (the slots of one cycle name different counters, and each counter has one slot that
+// can name it). Decoding at the edge rather than in combinational logic keeps it out of the
+// logic that a simulator re-evaluates whenever an input changes. entries_dropped is not kept
+// here: it reads `dropped`, the TLB arrays' own totals. Counters the RTL never increments
+// read 0.
 //
 // Not traced in waveforms: the counters are read through cnt_sel/cnt_value (traced at
 // mmu_top), and the events are mmu_top's signals.

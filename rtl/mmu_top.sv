@@ -370,7 +370,7 @@ module mmu_top
   always_ff @(posedge clk) begin : b_seq
     /* verilator tracing_off */
     /* verilator lint_off UNUSEDSIGNAL */  // vpn (the key matched) and G (CR3_WRITE's) unread
-    tlb_entry_t hit_e;  // sm_entry or lg_entry, both traced
+    tlb_entry_t hit_e;  // sm_entry or lg_entry: the array's ent[set][way], traced there
     /* verilator lint_on UNUSEDSIGNAL */
     /* verilator tracing_on */
     logic hit_allowed, hit_clean_write, hit_used, hit_refused;
@@ -379,7 +379,7 @@ module mmu_top
     hit_clean_write = 1'b0;
     hit_used = 1'b0;
     hit_refused = 1'b0;
-    if (req_fire && pg_in && hit) begin
+    if (lk_en && hit) begin
       hit_allowed = rights_allow(priv_in, req_kind_e, req_implicit, hit_e.rights);
       hit_clean_write = req_kind_e == ACC_WRITE && !hit_e.dirty;
       hit_used = hit_allowed && !hit_clean_write;

@@ -13,7 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 trace=${1:-traces/samples/gzip.mmb.zst}
 runs=${2:-5}
-case $runs in '' | *[!0-9]* | 0) echo "bench-rtl.sh: RUNS must be a positive number, got '$runs'" >&2; exit 2 ;; esac
+case $runs in
+'' | *[!0-9]* | 0) echo "bench-rtl.sh: RUNS must be a positive number, got '$runs'" >&2; exit 2 ;;
+esac
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target rtlbench-i486 rtlbench-sc-i486 >/dev/null
 
@@ -34,18 +36,18 @@ run() {
        END { printf "%s %s %.6f\n", c, n, t1 - t0 }' "$tmp/err"
 }
 
+# faster ROW ROW: the row ("cycles translations seconds") with fewer seconds.
+faster() { printf '%s\n%s\n' "$1" "$2" | sort -k3 -g | head -1; }
+
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; mmusim $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "trace: $trace"
 printf "%-18s %-6s %12s %14s %16s %12s %8s\n" bench wave "cycles" "M cycles/s" "M transl/s" "dump MB" "cost"
 for bench in rtlbench-i486 rtlbench-sc-i486; do
   # Rounds of an untraced and a traced run, so both meet the same load; the fastest of each.
-  best_none='' best_fst=''
-  for ((r = 0; r < runs; r++)); do
-    for wave in none fst; do
-      row=$(run "$bench" "$wave")
-      if [ "$wave" = none ]; then best_none=$(printf '%s\n%s\n' "$best_none" "$row" | sed '/^$/d' | sort -k3 -g | head -1)
-      else best_fst=$(printf '%s\n%s\n' "$best_fst" "$row" | sed '/^$/d' | sort -k3 -g | head -1); fi
-    done
+  best_none=$(run "$bench" none) best_fst=$(run "$bench" fst)
+  for ((r = 1; r < runs; r++)); do
+    best_none=$(faster "$best_none" "$(run "$bench" none)")
+    best_fst=$(faster "$best_fst" "$(run "$bench" fst)")
   done
   read -r _ _ plain <<<"$best_none"
   for wave in none fst; do
