@@ -40,7 +40,6 @@
 #include "tracewrite.h"
 
 #define ACC_BATCH 4096
-#define PAGE_CACHE 256
 #define MAX_DEPTH 4096
 #define EXACT_BYTES (UINT64_C(64) << 20)
 
@@ -85,9 +84,7 @@ typedef struct Proc {
     int32_t exec_path;
     uint64_t exec_pos; /* where the execve line is, for messages */
     TraceWriter *w;
-    /* the folded page of recently used source pages (resolve()) */
-    uint64_t ctag[PAGE_CACHE];
-    uint32_t cdst[PAGE_CACHE];
+    LkPageCache pages; /* the folded page of recently used source pages (resolve()) */
 } Proc;
 
 typedef struct {
@@ -120,7 +117,7 @@ typedef struct {
     uint32_t streams_opened; /* streams 1..this were created */
     Proc *cur; /* whose stream events go to */
     LkAccess acc[ACC_BATCH];
-    uint64_t folded[ACC_BATCH]; /* pass 2: the accesses of a batch, folded (MMB access words) */
+    uint64_t folded[ACC_BATCH]; /* pass 2: folded accesses (MMB access words) on their way out */
     uint64_t accesses, dropped; /* pass 2: accesses read, and valgrind's own left out */
     int depth;
     char err[1024];
@@ -294,7 +291,7 @@ static bool close_writer(Conv *cv, TraceWriter *w) {
 /* ---- processes ----------------------------------------------------------------------------- */
 
 static void cache_clear(Proc *p) {
-    for (int i = 0; i < PAGE_CACHE; i++) p->ctag[i] = UINT64_MAX;
+    for (int i = 0; i < LK_PAGE_CACHE; i++) p->pages.tag[i] = UINT64_MAX;
 }
 
 static Proc *proc_new(Conv *cv, uint32_t rpid) {
@@ -638,16 +635,16 @@ static bool do_fork(Conv *cv, Proc *p, LkLog *l, uint32_t child_rpid) {
 static int resolve_slow(Conv *cv, Proc *p, uint64_t pg, uint32_t *dst);
 
 static inline int resolve(Conv *cv, Proc *p, uint64_t pg, uint32_t *dst) {
-    unsigned slot = (unsigned)pg & (PAGE_CACHE - 1);
-    if (p->ctag[slot] == pg) {
-        *dst = p->cdst[slot];
+    unsigned slot = (unsigned)pg & (LK_PAGE_CACHE - 1);
+    if (p->pages.tag[slot] == pg) {
+        *dst = p->pages.dst[slot];
         return 1;
     }
     return resolve_slow(cv, p, pg, dst);
 }
 
 static int resolve_slow(Conv *cv, Proc *p, uint64_t pg, uint32_t *dst) {
-    unsigned slot = (unsigned)pg & (PAGE_CACHE - 1);
+    unsigned slot = (unsigned)pg & (LK_PAGE_CACHE - 1);
     const LvArea *a = lv_find(&p->map, pg);
     if (a && a->kind == LV_HIDDEN) return 0;
     if (!a) {
@@ -664,18 +661,10 @@ static int resolve_slow(Conv *cv, Proc *p, uint64_t pg, uint32_t *dst) {
         fail(cv, "lackey2mm: internal error: page %llx is not in the fold", (unsigned long long)pg);
         return -1;
     }
-    p->ctag[slot] = pg;
-    p->cdst[slot] = d;
+    p->pages.tag[slot] = pg;
+    p->pages.dst[slot] = d;
     *dst = d;
     return 1;
-}
-
-/* The first n accesses of cv->folded go out, to both outputs. */
-static bool put_run(Conv *cv, Proc *p, size_t n) {
-    bool ok = true;
-    if (n && cv->merged) ok &= tw_access_words(cv->merged, cv->folded, n);
-    if (n && p->w) ok &= tw_access_words(p->w, cv->folded, n);
-    return ok;
 }
 
 /* One access in the general case: the page cache missed (resolving a page may change the
@@ -699,33 +688,44 @@ static int fold_access(Conv *cv, Proc *p, const LkAccess *a, uint32_t *la) {
     return 1;
 }
 
-/* accesses2's inner loop: folds accesses from acc on into out, as plain MMB access words,
- * while the page cache knows their page, none crosses into the next page and none is larger
- * than a plain word holds (nearly all accesses); returns how many. A function of its own so
- * that its few variables stay in registers. */
-static __attribute__((noinline)) size_t fold_cached(const Proc *p, const LkAccess *acc, size_t n,
-                                                    uint64_t *out) {
-    size_t i = 0;
-    for (; i < n; i++) {
-        uint64_t pg = acc[i].addr >> 12;
-        uint32_t off = (uint32_t)(acc[i].addr & 0xFFF), size = acc[i].size;
-        unsigned slot = (unsigned)pg & (PAGE_CACHE - 1);
-        /* one well-predicted branch, however code and data accesses alternate */
-        if (p->ctag[slot] != pg || off + size > 0x1000 || size >= MMB_SIZE_EXT) break;
-        out[i] = mmb_access_word(acc[i].kind, p->cdst[slot] | off, size);
-    }
-    return i;
+static bool write_failed(Conv *cv, Proc *p) {
+    TraceWriter *m = cv->merged, *w = p->w;
+    return fail(cv, "%s", tw_error(m && *tw_error(m) ? m : w));
 }
 
+/* Pass 2's hot path: the accesses from the log's position on that lk_fold_run() folds with
+ * p's page cache (nearly all), written to both outputs; folded straight into the merged
+ * output's buffer when that is MMB. Stops at the first line lk_next() has to read. */
+static bool fold_run(Conv *cv, Proc *p, LkLog *l) {
+    for (;;) {
+        size_t max;
+        uint64_t *out = cv->merged ? tw_words_room(cv->merged, &max) : NULL;
+        bool direct = out != NULL;
+        if (!direct) {
+            if (cv->merged && *tw_error(cv->merged)) return write_failed(cv, p);
+            out = cv->folded;
+            max = ACC_BATCH;
+        }
+        size_t n = lk_fold_run(l, &p->pages, out, max);
+        bool ok = true;
+        if (direct)
+            tw_words_done(cv->merged, n);
+        else if (n && cv->merged)
+            ok &= tw_access_words(cv->merged, out, n);
+        if (n && p->w) ok &= tw_access_words(p->w, out, n);
+        if (!ok) return write_failed(cv, p);
+        cv->accesses += n;
+        if (n < max) return true;
+    }
+}
+
+/* Pass 2, the accesses lk_next() read (those fold_run() left: the page cache missed, the
+ * access crosses into the next page, its size needs a word of its own in MMB, or its line is
+ * not in the common form). */
 static bool accesses2(Conv *cv, Proc *p, const LkAccess *acc, size_t n) {
     bool ok = true;
-    for (size_t i = 0;;) {
-        size_t m = fold_cached(p, acc + i, n - i, cv->folded);
-        ok &= put_run(cv, p, m);
-        i += m;
-        if (i == n) break;
-        /* the general case (after the accesses before it went out) */
-        const LkAccess *a = &acc[i++];
+    for (size_t i = 0; i < n; i++) {
+        const LkAccess *a = &acc[i];
         uint32_t la;
         int r = fold_access(cv, p, a, &la);
         if (r < 0) return false;
@@ -737,8 +737,7 @@ static bool accesses2(Conv *cv, Proc *p, const LkAccess *acc, size_t n) {
         if (p->w) ok &= tw_access(p->w, a->kind, la, a->size);
     }
     cv->accesses += n;
-    TraceWriter *m = cv->merged, *w = p->w;
-    return ok || fail(cv, "%s", tw_error(m && *tw_error(m) ? m : w));
+    return ok || write_failed(cv, p);
 }
 
 /* Pass 1: the chunks of the accesses (lk_skim leaves out those in 1 MiB runs known here). */
@@ -816,7 +815,15 @@ static bool run_log(Conv *cv, Proc *p, LogInfo *li) {
     p->npend = 0;
     for (;;) {
         size_t n;
-        LkEvent ev = cv->pass == 2 ? lk_next(l, cv->acc, ACC_BATCH, &n) : lk_skim(l, cv->acc, ACC_BATCH, &n);
+        LkEvent ev;
+        if (cv->pass == 2) {
+            /* the common accesses, then the one line after them (a page the cache does not
+             * know yet, another kind of access line, a system call, the end of the buffer) */
+            if (!(ok = fold_run(cv, p, l))) break;
+            ev = lk_next(l, cv->acc, 1, &n);
+        } else {
+            ev = lk_skim(l, cv->acc, ACC_BATCH, &n);
+        }
         if (n) ok = cv->pass == 2 ? accesses2(cv, p, cv->acc, n) : accesses1(cv, p, l, cv->acc, n);
         if (!ok) break;
         if (ev == LKE_MORE) continue;

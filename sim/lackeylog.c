@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE /* pread, strdup, madvise(MADV_DONTNEED) */
 #include "lackeylog.h"
 
+#include "mmb.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -521,9 +523,12 @@ static __attribute__((noinline)) const unsigned char *access_tail(const unsigned
 }
 
 /* The common access line: "I  " or " K ", 8 to 16 hex digits (the first 8 lower case), ',',
- * 1 to 4 decimal digits (not 0), '\n'. Returns the next line, or NULL for anything else
- * (slow_line() then parses the general form or reports the error). */
-static inline const unsigned char *fast_access(const unsigned char *p, LkAccess *a) {
+ * 1 to 4 decimal digits (not 0), '\n'. Returns the next line with the address and size in
+ * *addr and *size (the kind is kind_of[p[1]]), or NULL for anything else (slow_line() then
+ * parses the general form or reports the error). Always inlined, so that the caller keeps
+ * the fields in registers. */
+static inline __attribute__((always_inline)) const unsigned char *fast_line(const unsigned char *p,
+                                                                            uint64_t *addr, uint32_t *size) {
     uint32_t head;
     memcpy(&head, p, 4);
     /* "I  ", " L ", " S ", " M ": decided by the second byte, without a branch on the kind
@@ -536,11 +541,28 @@ static inline const unsigned char *fast_access(const unsigned char *p, LkAccess 
     uint64_t end;
     memcpy(&end, p + 11, 8);
     uint32_t d = (uint32_t)(end >> 8 & 0xFF) - '1';
-    if ((end & 0xFF00FF) != 0x0A002C || d > 8) return access_tail(p, v, a);
-    a->addr = v;
-    a->size = d + 1;
-    a->kind = kind_of[p[1]];
+    if ((end & 0xFF00FF) != 0x0A002C || d > 8) {
+        LkAccess a;
+        const unsigned char *next = access_tail(p, v, &a);
+        *addr = a.addr;
+        *size = a.size;
+        return next;
+    }
+    *addr = v;
+    *size = d + 1;
     return p + 14;
+}
+
+static inline const unsigned char *fast_access(const unsigned char *p, LkAccess *a) {
+    uint64_t addr;
+    uint32_t size;
+    const unsigned char *next = fast_line(p, &addr, &size);
+    if (next) {
+        a->addr = addr;
+        a->size = size;
+        a->kind = kind_of[p[1]];
+    }
+    return next;
 }
 
 /* The skim key of an access line with 8 or 10 address digits: the digits above the low 20
@@ -740,6 +762,27 @@ static inline __attribute__((always_inline)) LkEvent scan(LkLog *l, LkAccess *ac
 LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n) {
     drop_read(l, l->buf + l->pos);
     return scan(l, acc, max, n, false);
+}
+
+size_t lk_fold_run(LkLog *l, const LkPageCache *pc, uint64_t *out, size_t max) {
+    drop_read(l, l->buf + l->pos);
+    const unsigned char *p = l->buf + l->pos, *lim = l->buf + l->lim;
+    size_t k = 0;
+    while (p < lim && k < max) {
+        uint64_t addr;
+        uint32_t size;
+        const unsigned char *next = fast_line(p, &addr, &size);
+        if (!next) break;
+        uint64_t pg = addr >> 12;
+        uint32_t off = (uint32_t)(addr & 0xFFF);
+        unsigned slot = (unsigned)pg & (LK_PAGE_CACHE - 1);
+        /* one well-predicted branch, however code and data accesses alternate */
+        if ((pc->tag[slot] != pg) | (off + size > 0x1000) | (size >= MMB_SIZE_EXT)) break;
+        out[k++] = mmb_access_word(kind_of[p[1]], pc->dst[slot] | off, size);
+        p = next;
+    }
+    l->pos = (size_t)(p - l->buf);
+    return k;
 }
 
 LkEvent lk_skim(LkLog *l, LkAccess *acc, size_t max, size_t *n) {

@@ -24,6 +24,15 @@ typedef struct {
     uint32_t kind; /* 0 fetch (I), 1 read (L), 2 write (S), 3 modify (M) */
 } LkAccess;
 
+/* Where the caller's recently used source pages went: a direct-mapped cache from a source
+ * page number (tag; UINT64_MAX for an empty slot) to its folded page (dst, a 32-bit page
+ * address), indexed by the page number's low bits. lk_fold_run() reads it; the caller fills it. */
+#define LK_PAGE_CACHE 256
+typedef struct {
+    uint64_t tag[LK_PAGE_CACHE];
+    uint32_t dst[LK_PAGE_CACHE];
+} LkPageCache;
+
 /* The system calls the converter acts on; everything else is LKC_OTHER (not parsed). */
 typedef enum {
     LKC_OTHER,
@@ -97,6 +106,15 @@ const char *lk_path(const LkLog *l);
  * come before the event in the log. */
 LkEvent lk_next(LkLog *l, LkAccess *acc, size_t max, size_t *n);
 const LkSys *lk_sys(const LkLog *l);
+
+/* The hot path of a pass that writes MMB: access lines from the reader's position on, folded
+ * as they are read into MMB access words (mmb_access_word(): kind, the page's dst plus the
+ * offset, size) in out, while each is an access line of the common form whose page pc knows,
+ * which stays within its page and whose size is below MMB_SIZE_EXT. Stops at the first line
+ * that is not such (left for lk_next), after max words, or at the end of the buffered lines;
+ * returns how many words it wrote. No line is parsed twice, and nothing goes through an
+ * LkAccess array. */
+size_t lk_fold_run(LkLog *l, const LkPageCache *pc, uint64_t *out, size_t max);
 
 /* lk_next for a pass that only needs to know which 4 MiB chunks accesses touch: accesses in a
  * 1 MiB run the caller said it knows (lk_skim_known) are left out, except those in the last

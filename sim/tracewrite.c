@@ -238,6 +238,25 @@ bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n) {
     return true;
 }
 
+uint64_t *tw_words_room(TraceWriter *w, size_t *max) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (w->fmt != TW_MMB || !room(w, 16)) return NULL;
+    /* as in tw_access_words(): k words each find 16 bytes before them; MMB output is made of
+     * whole words after a 16-byte header, so the place is 8-byte aligned */
+    *max = (OUT_BUF - 16 - w->n) / 8 + 1;
+    return (uint64_t *)(void *)(w->buf + w->n);
+#else
+    (void)w;
+    (void)max;
+    return NULL;
+#endif
+}
+
+void tw_words_done(TraceWriter *w, size_t n) {
+    w->n += n * 8;
+    w->accesses += n;
+}
+
 bool tw_record(TraceWriter *w, const Record *r) {
     if (r->kind == REC_ACCESS && w->fmt == TW_MMB) {
         w->accesses++;

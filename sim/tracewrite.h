@@ -46,6 +46,15 @@ bool tw_access(TraceWriter *w, unsigned kind, uint32_t la, uint32_t size);
  * output copies the words as they are. */
 bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n);
 
+/* tw_access_words() without the copy: the place in w's buffer where the caller may write up to
+ * *max plain MMB access words, which it then hands in with tw_words_done(). The buffer is
+ * flushed where tw_access_words() would flush it, so the output is the same byte for byte.
+ * NULL when w is not MMB, has met an error (then tw_error() is set), or on a big-endian
+ * machine (words are written in the machine's byte order): then use tw_access_words(). */
+uint64_t *tw_words_room(TraceWriter *w, size_t *max);
+/* n (at most the *max of the tw_words_room() call just before) words were written there. */
+void tw_words_done(TraceWriter *w, size_t n);
+
 /* Any record, accesses with =VALUE or `implicit` included. The record must be one a reader
  * would accept (fields in range, keyword set for accesses); the writer does not check. */
 bool tw_record(TraceWriter *w, const Record *r);
