@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# record.sh [-o OUT] [--mmt] [--streams DIR] [--keep-logs DIR] [--level N] [--quiet] -- CMD [ARG]...
+# record.sh [-o OUT] [--mmt] [--streams DIR] [--keep-logs DIR] [--level N] [--threads N] [--quiet] -- CMD [ARG]...
 #
 # Records CMD and every process it starts with valgrind's lackey tool (accesses and system
 # calls, spec/traces.md section 4) and converts the logs with lackey2mm into an mmusim OS-mode
@@ -13,6 +13,7 @@
 #   --keep-logs DIR  valgrind writes its logs into DIR (which must hold no lk.* files) and they
 #                    are kept; otherwise they go to a temporary directory that is removed
 #   --level N        compression level of the .zst (1..19, default 3) or .gz (1..9) outputs
+#   --threads N      compress .zst outputs in N worker threads (lackey2mm --threads, 0..64)
 #   --quiet          no progress messages
 #
 # The command runs as `sh -c 'CMD; exit $?'` under `valgrind --tool=(lackey, see below)
@@ -41,7 +42,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 die() { echo "record.sh: $*" >&2; exit 2; }
 usage() { echo "usage: $(sed -n '2s/^# //p' "$0")" >&2; exit 2; }
 
-out='' mmt=0 streams='' keep='' quiet=0 level=
+out='' mmt=0 streams='' keep='' quiet=0 level='' threads=
 while [ $# -gt 0 ]; do
     case $1 in
     -o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
     --streams) [ $# -ge 2 ] || usage; streams=$2; shift 2 ;;
     --keep-logs) [ $# -ge 2 ] || usage; keep=$2; shift 2 ;;
     --level) [ $# -ge 2 ] || usage; level=$2; shift 2 ;;
+    --threads) [ $# -ge 2 ] || usage; threads=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
     --) shift; break ;;
     -h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -56,6 +58,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ $# -ge 1 ] || usage
+# checked before the (long) recording; lackey2mm checks the rest
+[ -z "$level" ] || { [[ $level =~ ^[0-9]+$ ]] && [ "$level" -ge 1 ] && [ "$level" -le 19 ]; } ||
+    die "--level: N must be 1..19 (zstd) or 1..9 (gzip)"
+[ -z "$threads" ] || { [[ $threads =~ ^[0-9]+$ ]] && [ "$threads" -le 64 ]; } || die "--threads: N must be 0..64"
 say() { [ $quiet = 1 ] || echo "record.sh: $*" >&2; }
 exists() { [ -e "$1" ]; } # exists PATTERN: the pattern matched a file
 
@@ -176,6 +182,7 @@ fi
 say "converting $(ls "$logs"/lk.* | wc -l) logs ($(du -sh "$logs" | cut -f1))"
 args=(--source "$cmd")
 [ -n "$level" ] && args+=(--level "$level")
+[ -n "$threads" ] && args+=(--threads "$threads")
 [ -n "$out" ] && args+=(-o "$out")
 [ -n "$streams" ] && args+=(--streams "$streams")
 "$lackey2mm" "${args[@]}" "$logs" || exit 2

@@ -2,7 +2,7 @@
  * (spec/traces.md section 4, "Converting lackey"; traces/README.md section 4; how and why:
  * traces/samples/README.md).
  *
- *   lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--source TEXT] [-q]
+ *   lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [-q]
  *             LOG|DIR...
  *
  * The logs are those of `valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes
@@ -90,8 +90,9 @@ typedef struct Proc {
 typedef struct {
     int pass;
     /* options */
-    const char *out, *streams, *ext, *source_opt, *format, *level_opt, *scan_opt;
-    int level; /* compression level, 0: the writer's default */
+    const char *out, *streams, *ext, *source_opt, *format, *level_opt, *threads_opt, *scan_opt;
+    int level;   /* compression level, 0: the writer's default */
+    int threads; /* zstd worker threads per output (tw_open) */
     /* the recording */
     LogInfo *logs;
     size_t nlogs;
@@ -265,7 +266,7 @@ static TraceWriter *open_writer(Conv *cv, const char *path) {
         fail(cv, "%s: the output name must end in .mmt or .mmb, optionally followed by .zst or .gz", path);
         return NULL;
     }
-    TraceWriter *w = tw_open(path, fmt, comp, cv->level, cv->err, sizeof cv->err);
+    TraceWriter *w = tw_open(path, fmt, comp, cv->level, cv->threads, cv->err, sizeof cv->err);
     if (w && !write_headers(cv, w)) {
         char e[8];
         tw_close(w, e, sizeof e);
@@ -1032,7 +1033,7 @@ static bool run_pass(Conv *cv, LogInfo *root, int pass) {
 }
 
 static const char usage_line[] =
-    "usage: lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--source TEXT] [-q] LOG|DIR...\n";
+    "usage: lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [-q] LOG|DIR...\n";
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -1046,6 +1047,9 @@ static void usage(FILE *f) {
             "  --streams DIR   one trace per process: DIR/PID.EXT (pids renumbered 1, 2, ...)\n"
             "  --ext EXT       the streams' format (default mmb.zst)\n"
             "  --level N       compression level: zstd 1..19 (default 3), gzip 1..9 (default 6)\n"
+            "  --threads N     zstd outputs: compress in N worker threads (1..64), overlapping\n"
+            "                  the conversion; the output is the same for every N; 0 (default)\n"
+            "                  compresses in the converting thread\n"
             "  --scan-bytes N  pass 1 reads the first N bytes of each log line by line and the\n"
             "                  rest for system calls only (default 67108864; 'all'); the\n"
             "                  output is the same, only the time differs; -o - reads all\n"
@@ -1055,17 +1059,16 @@ static void usage(FILE *f) {
 }
 
 /* An output name's format, checked before any work is done. */
-static bool check_name(Conv *cv, const char *path) {
+static bool check_name(Conv *cv, const char *path, TwCompress *comp) {
     TwFormat fmt;
-    TwCompress comp;
     char name[64];
     if (cv->format && path == cv->out) {
         snprintf(name, sizeof name, "-.%s", cv->format);
-        if (tw_format_from_name(name, &fmt, &comp)) return true;
+        if (tw_format_from_name(name, &fmt, comp)) return true;
         return fail(cv, "lackey2mm: --format: mmt or mmb, optionally followed by .zst or .gz");
     }
     if (strcmp(path, "-") == 0) return fail(cv, "lackey2mm: -o - needs --format mmt|mmb, optionally followed by .zst or .gz");
-    if (tw_format_from_name(path, &fmt, &comp)) return true;
+    if (tw_format_from_name(path, &fmt, comp)) return true;
     return fail(cv, "%s: the output name must end in .mmt or .mmb, optionally followed by .zst or .gz", path);
 }
 
@@ -1088,6 +1091,7 @@ int main(int argc, char **argv) {
         const char **opt = strcmp(a, "-o") == 0 ? &cv->out : strcmp(a, "--streams") == 0 ? &cv->streams
                           : strcmp(a, "--ext") == 0 ? &cv->ext : strcmp(a, "--source") == 0 ? &cv->source_opt
                           : strcmp(a, "--format") == 0 ? &cv->format : strcmp(a, "--level") == 0 ? &cv->level_opt
+                          : strcmp(a, "--threads") == 0 ? &cv->threads_opt
                           : strcmp(a, "--scan-bytes") == 0 ? &cv->scan_opt : NULL;
         if (opt) {
             if (i + 1 >= argc) {
@@ -1119,16 +1123,29 @@ int main(int argc, char **argv) {
         }
         cv->level = n;
     }
+    if (cv->threads_opt) {
+        const char *v = cv->threads_opt;
+        int n = 0;
+        while (*v >= '0' && *v <= '9' && n < 1000) n = n * 10 + (*v++ - '0');
+        if (*v || v == cv->threads_opt || n > TW_MAX_THREADS) {
+            fprintf(stderr, "lackey2mm: --threads: N must be 0..%d\n%s", TW_MAX_THREADS, usage_line);
+            return 2;
+        }
+        cv->threads = n;
+    }
     bool ok = true;
-    if (cv->out) ok = check_name(cv, cv->out);
+    TwCompress out_comp = TW_PLAIN, stream_comp = TW_PLAIN;
+    if (cv->out) ok = check_name(cv, cv->out, &out_comp);
     if (ok && cv->streams) {
         char name[4096];
         snprintf(name, sizeof name, "%s/1.%s", cv->streams, cv->ext);
-        ok = check_name(cv, name);
+        ok = check_name(cv, name, &stream_comp);
         struct stat st;
         if (ok && (stat(cv->streams, &st) != 0 || !S_ISDIR(st.st_mode)))
             ok = fail(cv, "%s: not a directory", cv->streams);
     }
+    if (ok && cv->threads && out_comp != TW_ZSTD && stream_comp != TW_ZSTD)
+        ok = fail(cv, "lackey2mm: --threads is for zstd outputs (.zst), and no output is one");
     for (int i = first; ok && i < argc; i++) ok = add_input(cv, argv[i]);
     LogInfo *root = NULL;
     if (ok) {

@@ -1,10 +1,12 @@
 /* mmconvert - convert traces between MMT text and MMB binary, plain or compressed, and import
  * Dinero IV din/xdin traces (din.h).
  *
- * usage: mmconvert [--from din|xdin] [--din-size N] [--level N] [--progress|--quiet] IN OUT
+ * usage: mmconvert [--from din|xdin] [--din-size N] [--level N] [--threads N] [--progress|--quiet]
+ *                  IN OUT
  * IN is any trace mmusim reads (format and compression are sniffed; '-' is standard input).
  * OUT's name chooses the output: NAME.mmt or NAME.mmb, optionally with .zst or .gz
- * (tracewrite.h); '-' writes MMT text to standard output. Header lines (#source, #fold ...)
+ * (tracewrite.h); '-' writes MMT text to standard output. --threads N compresses zstd output in
+ * N worker threads (tw_open). Header lines (#source, #fold ...)
  * are carried over. Every record is read through the strict readers, so a conversion is also
  * a full check of the input: a bad line stops it with FILE:LINE (or byte offset) and exit 2,
  * and the partial output is removed.
@@ -22,7 +24,7 @@
 
 static int usage(const char *why) {
     fprintf(stderr, "mmconvert: %s\nusage: mmconvert [--from din|xdin] [--din-size N] [--level N] "
-                    "[--progress|--quiet] IN OUT\n"
+                    "[--threads N] [--progress|--quiet] IN OUT\n"
                     "OUT: NAME.mmt or NAME.mmb, optionally .zst or .gz; '-' for MMT on standard "
                     "output\n", why);
     return 2;
@@ -56,7 +58,7 @@ static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
 }
 
 int main(int argc, char **argv) {
-    int level = 0, mode = -1, from = 0; /* from: 0 mmusim trace, 1 din, 2 xdin */
+    int level = 0, threads = 0, mode = -1, from = 0; /* from: 0 mmusim trace, 1 din, 2 xdin */
     long din_size = 4;
     const char *paths[2];
     int np = 0;
@@ -68,6 +70,12 @@ int main(int argc, char **argv) {
             long n = v ? strtol(v, &end, 10) : 0;
             if (!v || !*v || *end || n < 1 || n > 19) return usage("--level needs a number 1..19");
             level = (int)n;
+        } else if (strcmp(a, "--threads") == 0 || strncmp(a, "--threads=", 10) == 0) {
+            const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || !*v || *end || n < 0 || n > TW_MAX_THREADS) return usage("--threads needs a number 0..64");
+            threads = (int)n;
         } else if (strcmp(a, "--from") == 0 || strncmp(a, "--from=", 7) == 0) {
             const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
             if (strcmp(v, "din") == 0) from = 1;
@@ -103,9 +111,10 @@ int main(int argc, char **argv) {
         return usage(msg);
     }
     if (comp == TW_GZIP && level > 9) return usage("--level for gzip output is 1..9");
+    if (threads && comp != TW_ZSTD) return usage("--threads is for zstd output (.zst) only");
     char err[ERR_MAX];
     if (from) {
-        TraceWriter *w = tw_open(paths[1], fmt, comp, level, err, sizeof err);
+        TraceWriter *w = tw_open(paths[1], fmt, comp, level, threads, err, sizeof err);
         bool ok = w && din_import(paths[0], from == 2, (uint32_t)din_size, w, err, sizeof err);
         char cerr[ERR_MAX];
         if (w && !tw_close(w, cerr, sizeof cerr) && ok) {
@@ -124,7 +133,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
-    TraceWriter *w = tw_open(paths[1], fmt, comp, level, err, sizeof err);
+    TraceWriter *w = tw_open(paths[1], fmt, comp, level, threads, err, sizeof err);
     if (!w) {
         fprintf(stderr, "%s\n", err);
         trace_close(t);

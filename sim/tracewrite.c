@@ -109,8 +109,8 @@ static inline void put_word(TraceWriter *w, uint64_t v) {
     w->n += 8;
 }
 
-TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level, char *err,
-                     size_t errlen) {
+TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level, int threads,
+                     char *err, size_t errlen) {
     TraceWriter *w = calloc(1, sizeof *w);
     if (w) w->buf = malloc(OUT_BUF);
     if (!w || !w->buf) {
@@ -128,6 +128,11 @@ TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level,
         w->zc = ZSTD_createCCtx();
         ok = w->zc && !ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel,
                                                            level ? level : 3));
+        if (ok && threads > 0 && ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, threads))) {
+            snprintf(err, errlen, "%s: this libzstd cannot compress in worker threads", path);
+            tw_close(w, NULL, 0);
+            return NULL;
+        }
     } else if (comp == TW_GZIP) {
         w->clen = 1u << 16;
         ok = deflateInit2(&w->gz, level ? level : 6, Z_DEFLATED, 15 + 16, 8,

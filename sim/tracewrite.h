@@ -28,9 +28,14 @@ bool tw_format_from_name(const char *path, TwFormat *fmt, TwCompress *comp);
 typedef struct TraceWriter TraceWriter;
 
 /* Creates (truncates) path; "-" writes standard output. level: the zstd (1..19) or gzip (1..9)
- * level, 0 for the default (zstd 3, gzip 6). NULL on failure with "PATH: reason" in err. */
-TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level, char *err,
-                     size_t errlen);
+ * level, 0 for the default (zstd 3, gzip 6). threads (zstd only, TW_MAX_THREADS at most): 0
+ * compresses in the calling thread; N >= 1 hands compression to N worker threads of libzstd,
+ * so that it overlaps the caller's work. The output is then the same for every N >= 1
+ * (libzstd cuts its jobs by size, not by timing), and differs from threads 0 in its block
+ * layout only. NULL on failure with "PATH: reason" in err. */
+#define TW_MAX_THREADS 64
+TraceWriter *tw_open(const char *path, TwFormat fmt, TwCompress comp, int level, int threads,
+                     char *err, size_t errlen);
 
 /* A header line before the first record, written as an MMT comment ("#fold 08000000 00400000",
  * "#source valgrind ..."): text is the line without the '#' and without a newline. In MMB it is

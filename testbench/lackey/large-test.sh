@@ -10,6 +10,8 @@
 #  - the MMB output, converted to MMT by mmconvert, is the MMT output byte for byte; so is
 #    the MMB output made together with per-process streams, and the MMB stream's content is
 #    the MMT stream's;
+#  - zstd output compressed in worker threads (--threads) is the same file for 1 and 2
+#    threads, and holds the same trace;
 #  - the MMB output replays without an access violation;
 #  - MMB to a full disk fails with the exact message and exit status 2.
 set -u
@@ -64,6 +66,12 @@ cmp -s "$tmp/out.mmb" "$tmp/both.mmb" || fail "the MMB output changes when strea
 "$mmconvert" --quiet "$tmp/sb/1.mmb" "$tmp/sb1.mmt" 2>"$tmp/err" || { cat "$tmp/err"; fail "mmconvert of the stream failed"; }
 cmp -s "$tmp/st/1.mmt" "$tmp/sb1.mmt" || fail "the MMB stream differs from the MMT stream"
 
+"$l2m" -q --threads 1 -o "$tmp/t1.mmb.zst" "$tmp/log" 2>"$tmp/err" || { cat "$tmp/err"; fail "--threads 1 failed"; }
+"$l2m" -q --threads 2 -o "$tmp/t2.mmb.zst" "$tmp/log" 2>"$tmp/err" || { cat "$tmp/err"; fail "--threads 2 failed"; }
+cmp -s "$tmp/t1.mmb.zst" "$tmp/t2.mmb.zst" || fail "--threads 1 and --threads 2 give different files"
+"$mmconvert" --quiet "$tmp/t2.mmb.zst" "$tmp/t2.mmb" 2>"$tmp/err" || { cat "$tmp/err"; fail "mmconvert of the --threads output failed"; }
+cmp -s "$tmp/out.mmb" "$tmp/t2.mmb" || fail "the --threads output holds another trace"
+
 "$mmusim" "$tmp/out.mmb" >"$tmp/stats" 2>"$tmp/err" || { cat "$tmp/err"; fail "the MMB output does not replay"; }
 grep -Eq '^  os\.fault\.av +0 ' "$tmp/stats" || fail "access violations in the replay"
 
@@ -71,4 +79,4 @@ grep -Eq '^  os\.fault\.av +0 ' "$tmp/stats" || fail "access violations in the r
 st=$?
 [ $st = 2 ] || fail "MMB to a full disk: exit $st, expected 2"
 [ "$(cat "$tmp/err")" = "<stdout>: write error: No space left on device" ] || fail "MMB to a full disk: '$(cat "$tmp/err")'"
-echo "ok: 300000 accesses, MMB = MMT, streams agree, full disk reported"
+echo "ok: 300000 accesses, MMB = MMT, streams agree, --threads agree, full disk reported"

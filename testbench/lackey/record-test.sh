@@ -3,9 +3,9 @@
 # Records `echo a b | cat` with scripts/record.sh (valgrind lackey), checks the trace's header
 # and processes, replays it under `mmusim --check`; then processes that exec more than once:
 # the recorder's shell execs a shell that forks a child, which execs a shell that execs cat
-# (every image's log is kept: the trace has all three execs, in order); then the recorder's
-# errors: a failing command (exit 1, nothing written) and a bad output name (exit 2 before
-# recording).
+# (every image's log is kept: the trace has all three execs, in order; this recording is
+# compressed with --threads 1); then the recorder's errors: a failing command (exit 1, nothing
+# written), a bad output name, a bad --threads and a bad --level (exit 2 before recording).
 set -u
 record=$1 l2m=$2 mmusim=$3
 tmp=$(mktemp -d)
@@ -36,7 +36,7 @@ grep -Eq '^  os\.fault\.av +0 ' stats || fail "access violations in the replay"
 # valgrind's own log names (lk.PID.1 for every image after an exec) would keep only the last
 # image of each: no exec of process 1 and a single one, to /bin/sh, of process 2.
 echo hello >in.txt
-bash "$record" --quiet --mmt --streams s2 --keep-logs logs2 -o e.mmb.zst -- \
+bash "$record" --quiet --threads 1 --mmt --streams s2 --keep-logs logs2 -o e.mmb.zst -- \
     exec /bin/sh -c '/bin/sh -c "exec /bin/cat in.txt"; exit $?' >out 2>err || { cat err; fail "record.sh (exec) failed"; }
 [ "$(cat out)" = hello ] || fail "exec: the command's output is missing"
 [ "$(sed -n 2p e.mmt)" = "#source exec /bin/sh -c '/bin/sh -c \"exec /bin/cat in.txt\"; exit \$?'" ] ||
@@ -87,4 +87,10 @@ bash "$record" --quiet -o f.mmt -- false >out 2>err
 bash "$record" --quiet -o f.txt -- true 2>err
 [ $? = 2 ] || fail "a bad output name: expected exit status 2"
 [ "$(cat err)" = "record.sh: f.txt: the output name must end in .mmt or .mmb, optionally followed by .zst or .gz" ] || fail "message: $(cat err)"
+bash "$record" --quiet --threads 65 -- true 2>err
+[ $? = 2 ] || fail "a bad --threads: expected exit status 2"
+[ "$(cat err)" = "record.sh: --threads: N must be 0..64" ] || fail "message: $(cat err)"
+bash "$record" --quiet --level 20 -- true 2>err
+[ $? = 2 ] || fail "a bad --level: expected exit status 2"
+[ "$(cat err)" = "record.sh: --level: N must be 1..19 (zstd) or 1..9 (gzip)" ] || fail "message: $(cat err)"
 exit 0
