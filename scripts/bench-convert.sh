@@ -11,6 +11,9 @@
 #   mmb      conversion to MMB written to /dev/null: both passes over the logs, the
 #            address-space bookkeeping and the MMB encoding; no disk and no compression
 #   mmb.zst  conversion to a .mmb.zst file in $TMPDIR, zstd level 3 (the default output)
+#   mmb.zst --threads 1
+#            the same with compression in a libzstd worker thread, on two cores (taskset -c
+#            0,1): the wall time is what overlapping the two buys; the CPU time counts both
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 logs='' runs=3 build=$top/build
@@ -42,25 +45,30 @@ accesses=$("$l2m" -o /dev/null --format mmb "$logs" 2>&1 | sed -n 's/.* processe
 [ -n "$accesses" ] || { echo "bench-convert.sh: lackey2mm failed on $logs" >&2; exit 2; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# measure FORMAT: "WALL CPU", the medians of $runs conversions (CPU: user + system seconds,
-# which other processes sharing the core do not inflate)
+# measure FORMAT CORES [OPTION]...: "WALL CPU", the medians of $runs conversions (CPU: user +
+# system seconds, which other processes sharing the core do not inflate)
 measure() {
-    local i out
+    local i out fmt=$1 cores=$2
+    shift 2
     : >"$tmp/mmusim-bench-times"
     for ((i = 0; i < runs; i++)); do
-        if [ "$1" = mmb ]; then out=(-o /dev/null --format mmb); else out=(-o "$tmp/mmusim-bench-out.$1"); fi
-        /usr/bin/time -f '%e %U %S' -a -o "$tmp/mmusim-bench-times" taskset -c 0 "$l2m" -q "${out[@]}" "$logs"
+        if [ "$fmt" = mmb ]; then out=(-o /dev/null --format mmb); else out=(-o "$tmp/mmusim-bench-out.$fmt"); fi
+        /usr/bin/time -f '%e %U %S' -a -o "$tmp/mmusim-bench-times" taskset -c "$cores" "$l2m" -q "$@" "${out[@]}" "$logs"
     done
     echo "$(awk '{ print $1 }' "$tmp/mmusim-bench-times" | median) $(awk '{ print $2 + $3 }' "$tmp/mmusim-bench-times" | median)"
 }
 
-echo "lackey2mm conversion speed, one core (taskset -c 0), median of $runs runs"
+echo "lackey2mm conversion speed, one core (taskset -c 0) unless said, median of $runs runs"
 echo "log: $logs ($((bytes / 1000000)) MB, $accesses accesses, $(ls "$logs"/lk.* | wc -l) logs)"
 echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %8s %8s %16s %16s\n' output wall-s cpu-s "M acc/s (wall)" "M acc/s (cpu)"
-for f in mmb mmb.zst; do
-    read -r wall cpu <<<"$(measure $f)"
-    printf '%-8s %8s %8s %16s %16s\n' "$f" "$wall" "$cpu" \
+printf '%-30s %8s %8s %16s %16s\n' output wall-s cpu-s "M acc/s (wall)" "M acc/s (cpu)"
+for row in "mmb 0" "mmb.zst 0" "mmb.zst 0,1 --threads 1"; do
+    read -r f cores opts <<<"$row"
+    # shellcheck disable=SC2086 # opts: words
+    read -r wall cpu <<<"$(measure "$f" "$cores" $opts)"
+    label=$f
+    [ -z "$opts" ] || label="$f $opts (2 cores)"
+    printf '%-30s %8s %8s %16s %16s\n' "$label" "$wall" "$cpu" \
         "$(awk -v a="$accesses" -v s="$wall" 'BEGIN { printf "%.1f", a / s / 1e6 }')" \
         "$(awk -v a="$accesses" -v s="$cpu" 'BEGIN { printf "%.1f", a / s / 1e6 }')"
 done

@@ -6,7 +6,8 @@
  * `SYSCALL[PID,TID](NR) ...` lines in program order, then a `==PID==` summary.
  *
  * The reader streams the file through one large buffer and hands accesses out in batches, so
- * the caller's inner loop runs over a plain array; every other line it parses into an LkSys
+ * the caller's inner loop runs over a plain array, or (lk_fold_run) folds them into MMB access
+ * words as it reads them, for a converter's hot path; every other line it parses into an LkSys
  * (only the system calls the converter needs have their arguments parsed). Lines it does not
  * know are errors: "FILE:LINE: message". The line number is counted only when an error is
  * reported (the reader keeps byte offsets), so the hot path never counts newlines.
