@@ -14,7 +14,7 @@
 #                    are kept; otherwise they go to a temporary directory that is removed
 #   --level N        compression level of the .zst (1..19, default 3) or .gz (1..9) outputs
 #   --threads N      compress .zst outputs in N worker threads (lackey2mm --threads, 0..64)
-#   --quiet          no progress messages
+#   --quiet          no progress messages (lackey2mm -q: no progress display, no summary)
 #
 # The command runs as `sh -c 'CMD; exit $?'` under `valgrind --tool=(lackey, see below)
 # --trace-mem=yes --trace-syscalls=yes --trace-children=yes --log-file=DIR/lk.%p.%n`: the
@@ -183,6 +183,7 @@ say "converting $(ls "$logs"/lk.* | wc -l) logs ($(du -sh "$logs" | cut -f1))"
 args=(--source "$cmd")
 [ -n "$level" ] && args+=(--level "$level")
 [ -n "$threads" ] && args+=(--threads "$threads")
+[ $quiet = 1 ] && args+=(-q)
 [ -n "$out" ] && args+=(-o "$out")
 [ -n "$streams" ] && args+=(--streams "$streams")
 "$lackey2mm" "${args[@]}" "$logs" || exit 2

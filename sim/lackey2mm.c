@@ -2,7 +2,7 @@
  * (spec/traces.md section 4, "Converting lackey"; traces/README.md section 4; how and why:
  * traces/samples/README.md).
  *
- *   lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [-q]
+ *   lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [--progress|-q]
  *             LOG|DIR...
  *
  * The logs are those of `valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes
@@ -36,6 +36,7 @@
 #include "lackeynt.h"
 #include "lackeyvm.h"
 #include "mmb.h"
+#include "progress.h"
 #include "recfmt.h"
 #include "tracewrite.h"
 
@@ -120,6 +121,10 @@ typedef struct {
     LkAccess acc[ACC_BATCH];
     uint64_t folded[ACC_BATCH]; /* pass 2: folded accesses (MMB access words) on their way out */
     uint64_t accesses, dropped; /* pass 2: accesses read, and valgrind's own left out */
+    /* the progress display: both passes read every log, so the work is twice their bytes */
+    Progress *progress;
+    char progress_what[32];
+    uint64_t log_bytes, bytes_done; /* all logs' bytes; bytes of the logs read to the end */
     int depth;
     char err[1024];
 } Conv;
@@ -827,6 +832,7 @@ static bool run_log(Conv *cv, Proc *p, LogInfo *li) {
         }
         if (n) ok = cv->pass == 2 ? accesses2(cv, p, cv->acc, n) : accesses1(cv, p, l, cv->acc, n);
         if (!ok) break;
+        progress_update(cv->progress, cv->accesses, cv->bytes_done + lk_bytes_read(l), 2 * cv->log_bytes);
         if (ev == LKE_MORE) continue;
         if (ev == LKE_EOF) break;
         if (ev == LKE_ERROR) {
@@ -841,6 +847,7 @@ static bool run_log(Conv *cv, Proc *p, LogInfo *li) {
                     "pid %u's new image was found", p->exec_path >= 0 ? cv->names[p->exec_path] : "?", p->rpid);
         ok = fail(cv, "%s", lk_error(l));
     }
+    cv->bytes_done += lk_bytes_read(l);
     lk_close(l);
     return ok;
 }
@@ -928,6 +935,8 @@ static bool add_log(Conv *cv, const char *path) {
     li->hdr = *lk_header(l);
     li->hdr.command = strdup(li->hdr.command);
     li->path = strdup(path);
+    struct stat st;
+    if (stat(path, &st) == 0) cv->log_bytes += (uint64_t)st.st_size;
     li->used = false;
     lk_close(l);
     return (li->hdr.command && li->path) || oom(cv);
@@ -1003,6 +1012,8 @@ static void make_source(Conv *cv, const LogInfo *root) {
 
 static void reset_pass(Conv *cv, int pass) {
     cv->pass = pass;
+    cv->bytes_done = pass == 2 ? cv->log_bytes : 0;
+    snprintf(cv->progress_what, sizeof cv->progress_what, "lackey2mm pass %d of 2", pass);
     cv->next_pid = 0;
     cv->memfds = 0;
     cv->objs.n = 0;
@@ -1033,7 +1044,7 @@ static bool run_pass(Conv *cv, LogInfo *root, int pass) {
 }
 
 static const char usage_line[] =
-    "usage: lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [-q] LOG|DIR...\n";
+    "usage: lackey2mm [-o OUT] [--streams DIR [--ext EXT]] [--format F] [--level N] [--threads N] [--source TEXT] [--progress|-q] LOG|DIR...\n";
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -1054,7 +1065,9 @@ static void usage(FILE *f) {
             "                  rest for system calls only (default 67108864; 'all'); the\n"
             "                  output is the same, only the time differs; -o - reads all\n"
             "  --source TEXT   the #source header (default: the recorded command)\n"
-            "  -q              no summary line on standard error\n",
+            "  --progress      a progress display on standard error (default: when it is a\n"
+            "                  terminal)\n"
+            "  -q, --quiet     no progress display and no summary line\n",
             usage_line);
 }
 
@@ -1077,6 +1090,7 @@ int main(int argc, char **argv) {
     Conv *cv = &conv;
     cv->ext = "mmb.zst";
     bool quiet = false;
+    int progress_mode = -1; /* progress_new() */
     int first = argc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1084,8 +1098,13 @@ int main(int argc, char **argv) {
             usage(stdout);
             return 0;
         }
-        if (strcmp(a, "-q") == 0) {
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+            progress_mode = 0;
+            continue;
+        }
+        if (strcmp(a, "--progress") == 0) {
+            progress_mode = 1;
             continue;
         }
         const char **opt = strcmp(a, "-o") == 0 ? &cv->out : strcmp(a, "--streams") == 0 ? &cv->streams
@@ -1177,6 +1196,7 @@ int main(int argc, char **argv) {
         cv->exact_bytes = v;
     }
     if (cv->out && strcmp(cv->out, "-") == 0) cv->exact_bytes = UINT64_MAX; /* no second attempt */
+    cv->progress = ok ? progress_new(progress_mode, cv->progress_what) : NULL;
     for (int attempt = 0; ok && attempt < 2; attempt++) {
         if (attempt) {
             cv->missed = false;
@@ -1201,6 +1221,7 @@ int main(int argc, char **argv) {
         if (ok || !cv->missed) break;
         ok = true; /* the second attempt overwrites the outputs */
     }
+    progress_end(cv->progress);
     if (!ok) {
         fprintf(stderr, "%s\n", cv->err);
         /* no half-written traces */

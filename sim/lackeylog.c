@@ -109,6 +109,7 @@ bool lk_fail(LkLog *l, const char *fmt, ...) {
 }
 
 uint64_t lk_event_pos(const LkLog *l) { return l->ev_off; }
+uint64_t lk_bytes_read(const LkLog *l) { return l->base + l->pos; }
 
 bool lk_fail_pos(LkLog *l, uint64_t pos, const char *fmt, ...) {
     va_list ap;

@@ -137,6 +137,8 @@ const char *lk_error(const LkLog *l);
 bool lk_fail(LkLog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The position of the latest event's line, and lk_fail for the line at such a position. */
 uint64_t lk_event_pos(const LkLog *l);
+/* The bytes of the log read so far (for progress displays). */
+uint64_t lk_bytes_read(const LkLog *l);
 bool lk_fail_pos(LkLog *l, uint64_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Undoes valgrind's escaping of the Command: line ("a\ b c" -> argv {"a b", "c"}): the words

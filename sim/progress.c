@@ -7,13 +7,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK_EVERY (UINT64_C(1) << 20) /* accesses between clock readings */
+#define CHECK_EVERY (UINT64_C(1) << 20)     /* accesses between clock readings */
+#define CHECK_BYTES (UINT64_C(64) << 20)    /* or input bytes */
 
 struct Progress {
     const char *what;
     bool tty;
     double start, last;
-    uint64_t next_check;
+    uint64_t next_check, next_pos;
     bool drawn;
 };
 
@@ -32,12 +33,14 @@ Progress *progress_new(int mode, const char *what) {
     p->tty = tty;
     p->start = p->last = now();
     p->next_check = CHECK_EVERY;
+    p->next_pos = CHECK_BYTES;
     return p;
 }
 
 void progress_update(Progress *p, uint64_t accesses, uint64_t pos, uint64_t size) {
-    if (!p || accesses < p->next_check) return;
+    if (!p || (accesses < p->next_check && pos < p->next_pos)) return;
     p->next_check = accesses + CHECK_EVERY;
+    p->next_pos = pos + CHECK_BYTES;
     double t = now();
     if (t - p->last < (p->tty ? 0.5 : 5.0)) return;
     p->last = t;

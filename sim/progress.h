@@ -13,12 +13,14 @@
 
 typedef struct Progress Progress;
 
-/* mode: 1 on, 0 off, -1 on when standard error is a terminal. what: the program's name.
- * NULL when off (every call below accepts NULL and does nothing). */
+/* mode: 1 on, 0 off, -1 on when standard error is a terminal. what: the program's name (read
+ * at every redraw: the caller may change the text, e.g. to name a pass). NULL when off (every
+ * call below accepts NULL and does nothing). */
 Progress *progress_new(int mode, const char *what);
 
-/* Cheap enough to call per batch: the clock is read once per ~2^20 accesses. pos and size: the
- * input bytes read so far and in all (size 0 if unknown). */
+/* Cheap enough to call per batch: the clock is read once per ~2^20 accesses or 64 MiB of input
+ * (a pass that reads without writing accesses is shown too). pos and size: the input bytes read
+ * so far and in all (size 0 if unknown). */
 void progress_update(Progress *p, uint64_t accesses, uint64_t pos, uint64_t size);
 
 /* Erase the line (terminal) and free. */

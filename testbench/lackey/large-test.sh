@@ -10,6 +10,7 @@
 #  - the MMB output, converted to MMT by mmconvert, is the MMT output byte for byte; so is
 #    the MMB output made together with per-process streams, and the MMB stream's content is
 #    the MMT stream's;
+#  - --progress changes no output byte, and the summary line counts the 300,000 accesses;
 #  - zstd output compressed in worker threads (--threads) is the same file for 1 and 2
 #    threads, and holds the same trace;
 #  - the MMB output replays without an access violation;
@@ -71,6 +72,11 @@ cmp -s "$tmp/st/1.mmt" "$tmp/sb1.mmt" || fail "the MMB stream differs from the M
 cmp -s "$tmp/t1.mmb.zst" "$tmp/t2.mmb.zst" || fail "--threads 1 and --threads 2 give different files"
 "$mmconvert" --quiet "$tmp/t2.mmb.zst" "$tmp/t2.mmb" 2>"$tmp/err" || { cat "$tmp/err"; fail "mmconvert of the --threads output failed"; }
 cmp -s "$tmp/out.mmb" "$tmp/t2.mmb" || fail "the --threads output holds another trace"
+
+"$l2m" --progress -o "$tmp/p.mmb" "$tmp/log" 2>"$tmp/err" || { cat "$tmp/err"; fail "--progress failed"; }
+cmp -s "$tmp/out.mmb" "$tmp/p.mmb" || fail "--progress changes the output"
+[ "$(tail -1 "$tmp/err")" = "lackey2mm: 1 logs, 1 processes, 300000 accesses (0 of valgrind's own left out), 4 chunks folded" ] ||
+    fail "summary line: $(tail -1 "$tmp/err")"
 
 "$mmusim" "$tmp/out.mmb" >"$tmp/stats" 2>"$tmp/err" || { cat "$tmp/err"; fail "the MMB output does not replay"; }
 grep -Eq '^  os\.fault\.av +0 ' "$tmp/stats" || fail "access violations in the replay"
