@@ -1199,6 +1199,9 @@ int main(int argc, char **argv) {
     cv->progress = ok ? progress_new(progress_mode, cv->progress_what) : NULL;
     for (int attempt = 0; ok && attempt < 2; attempt++) {
         if (attempt) {
+            /* the display starts again, as the passes do */
+            progress_end(cv->progress);
+            cv->progress = progress_new(progress_mode, cv->progress_what);
             cv->missed = false;
             cv->exact_bytes = UINT64_MAX;
             cv->err[0] = 0;

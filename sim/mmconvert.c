@@ -5,11 +5,11 @@
  *                  IN OUT
  * IN is any trace mmusim reads (format and compression are sniffed; '-' is standard input).
  * OUT's name chooses the output: NAME.mmt or NAME.mmb, optionally with .zst or .gz
- * (tracewrite.h); '-' writes MMT text to standard output. --threads N compresses zstd output in
- * N worker threads (tw_open). Header lines (#source, #fold ...)
- * are carried over. Every record is read through the strict readers, so a conversion is also
- * a full check of the input: a bad line stops it with FILE:LINE (or byte offset) and exit 2,
- * and the partial output is removed.
+ * (tracewrite.h); '-' writes MMT text to standard output; --threads N compresses zstd output
+ * in N worker threads (tw_open). Header lines (#source, #fold ...) are carried over. Every
+ * record is read through the strict readers, so a conversion is also a full check of the
+ * input: a bad line stops it with FILE:LINE (or byte offset) and exit 2, and the partial output
+ * is removed.
  */
 #include <stdio.h>
 #include <stdlib.h>

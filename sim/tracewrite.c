@@ -219,6 +219,14 @@ static void put_words(TraceWriter *w, const uint64_t *words, size_t n) {
 #endif
 }
 
+/* MMB: room for a run of plain access words, flushing the buffer where tw_access() calls would
+ * flush it, when an access finds less than 16 bytes left (the compressor then gets the same
+ * pieces). Returns how many words fit now (each finds 16 bytes before it), 0 on an error. */
+static size_t words_room(TraceWriter *w) {
+    if (!room(w, 16)) return 0;
+    return (OUT_BUF - 16 - w->n) / 8 + 1;
+}
+
 bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n) {
     if (w->fmt != TW_MMB) {
         for (size_t i = 0; i < n; i++) {
@@ -229,11 +237,8 @@ bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n) {
         return true;
     }
     while (n) {
-        /* the buffer is flushed where n tw_access() calls would flush it, when an access
-         * finds less than 16 bytes left (the compressor then gets the same pieces): k words
-         * each find 16 bytes before them */
-        if (!room(w, 16)) return false;
-        size_t k = (OUT_BUF - 16 - w->n) / 8 + 1;
+        size_t k = words_room(w);
+        if (!k) return false;
         if (k > n) k = n;
         put_words(w, words, k);
         w->accesses += k;
@@ -245,10 +250,8 @@ bool tw_access_words(TraceWriter *w, const uint64_t *words, size_t n) {
 
 uint64_t *tw_words_room(TraceWriter *w, size_t *max) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (w->fmt != TW_MMB || !room(w, 16)) return NULL;
-    /* as in tw_access_words(): k words each find 16 bytes before them; MMB output is made of
-     * whole words after a 16-byte header, so the place is 8-byte aligned */
-    *max = (OUT_BUF - 16 - w->n) / 8 + 1;
+    if (w->fmt != TW_MMB || !(*max = words_room(w))) return NULL;
+    /* MMB output is made of whole words after a 16-byte header: the place is 8-byte aligned */
     return (uint64_t *)(void *)(w->buf + w->n);
 #else
     (void)w;
