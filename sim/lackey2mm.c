@@ -118,7 +118,7 @@ typedef struct {
     bool opened;             /* the merged output was created (removed again on failure) */
     uint32_t streams_opened; /* streams 1..this were created */
     Proc *cur; /* whose stream events go to */
-    LkAccess acc[ACC_BATCH];
+    LkAccess acc[LK_SKIM_MAX]; /* pass 1: a batch of lk_skim(); pass 2: lk_next()'s one access */
     uint64_t folded[ACC_BATCH]; /* pass 2: folded accesses (MMB access words) on their way out */
     uint64_t accesses, dropped; /* pass 2: accesses read, and valgrind's own left out */
     /* the progress display: both passes read every log, so the work is twice their bytes */
@@ -828,7 +828,7 @@ static bool run_log(Conv *cv, Proc *p, LogInfo *li) {
             if (!(ok = fold_run(cv, p, l))) break;
             ev = lk_next(l, cv->acc, 1, &n);
         } else {
-            ev = lk_skim(l, cv->acc, ACC_BATCH, &n);
+            ev = lk_skim(l, cv->acc, LK_SKIM_MAX, &n);
         }
         if (n) ok = cv->pass == 2 ? accesses2(cv, p, cv->acc, n) : accesses1(cv, p, l, cv->acc, n);
         if (!ok) break;
@@ -1085,6 +1085,16 @@ static bool check_name(Conv *cv, const char *path, TwCompress *comp) {
     return fail(cv, "%s: the output name must end in .mmt or .mmb, optionally followed by .zst or .gz", path);
 }
 
+/* An option's value: decimal digits only, lo..hi. */
+static bool small_number(const char *v, int lo, int hi, int *out) {
+    int n = 0;
+    const char *p = v;
+    while (*p >= '0' && *p <= '9' && n <= hi) n = n * 10 + (*p++ - '0');
+    if (*p || p == v || n < lo || n > hi) return false;
+    *out = n;
+    return true;
+}
+
 int main(int argc, char **argv) {
     static Conv conv;
     Conv *cv = &conv;
@@ -1132,25 +1142,13 @@ int main(int argc, char **argv) {
                 usage_line);
         return 2;
     }
-    if (cv->level_opt) {
-        const char *v = cv->level_opt;
-        int n = 0;
-        while (*v >= '0' && *v <= '9' && n < 100) n = n * 10 + (*v++ - '0');
-        if (*v || v == cv->level_opt || n < 1 || n > 19) {
-            fprintf(stderr, "lackey2mm: --level: N must be 1..19 (zstd) or 1..9 (gzip)\n%s", usage_line);
-            return 2;
-        }
-        cv->level = n;
+    if (cv->level_opt && !small_number(cv->level_opt, 1, 19, &cv->level)) {
+        fprintf(stderr, "lackey2mm: --level: N must be 1..19 (zstd) or 1..9 (gzip)\n%s", usage_line);
+        return 2;
     }
-    if (cv->threads_opt) {
-        const char *v = cv->threads_opt;
-        int n = 0;
-        while (*v >= '0' && *v <= '9' && n < 1000) n = n * 10 + (*v++ - '0');
-        if (*v || v == cv->threads_opt || n > TW_MAX_THREADS) {
-            fprintf(stderr, "lackey2mm: --threads: N must be 0..%d\n%s", TW_MAX_THREADS, usage_line);
-            return 2;
-        }
-        cv->threads = n;
+    if (cv->threads_opt && !small_number(cv->threads_opt, 0, TW_MAX_THREADS, &cv->threads)) {
+        fprintf(stderr, "lackey2mm: --threads: N must be 0..%d\n%s", TW_MAX_THREADS, usage_line);
+        return 2;
     }
     bool ok = true;
     TwCompress out_comp = TW_PLAIN, stream_comp = TW_PLAIN;

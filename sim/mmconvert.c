@@ -57,36 +57,43 @@ static bool convert(Trace *t, TraceWriter *w, Progress *pg, char *err) {
     return true;
 }
 
+/* The value of option name at argv[*i], given as "--name VALUE" (*i moves on) or
+ * "--name=VALUE"; NULL when argv[*i] is another option, "" when the value is missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *name) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n]) return NULL;
+    return *i + 1 < argc ? argv[++*i] : "";
+}
+
+/* A decimal option value in lo..hi. */
+static bool number_in(const char *v, long lo, long hi, long *out) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || v[0] < '0' || v[0] > '9' || n < lo || n > hi) return false;
+    *out = n;
+    return true;
+}
+
 int main(int argc, char **argv) {
-    int level = 0, threads = 0, mode = -1, from = 0; /* from: 0 mmusim trace, 1 din, 2 xdin */
-    long din_size = 4;
+    long level = 0, threads = 0, din_size = 4;
+    int mode = -1, from = 0; /* from: 0 mmusim trace, 1 din, 2 xdin */
     const char *paths[2];
     int np = 0;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--level") == 0 || strncmp(a, "--level=", 8) == 0) {
-            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-            char *end;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v || !*v || *end || n < 1 || n > 19) return usage("--level needs a number 1..19");
-            level = (int)n;
-        } else if (strcmp(a, "--threads") == 0 || strncmp(a, "--threads=", 10) == 0) {
-            const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            char *end;
-            long n = v ? strtol(v, &end, 10) : -1;
-            if (!v || !*v || *end || n < 0 || n > TW_MAX_THREADS) return usage("--threads needs a number 0..64");
-            threads = (int)n;
-        } else if (strcmp(a, "--from") == 0 || strncmp(a, "--from=", 7) == 0) {
-            const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
+        const char *a = argv[i], *v;
+        if ((v = option_value(argc, argv, &i, "--level"))) {
+            if (!number_in(v, 1, 19, &level)) return usage("--level needs a number 1..19");
+        } else if ((v = option_value(argc, argv, &i, "--threads"))) {
+            if (!number_in(v, 0, TW_MAX_THREADS, &threads)) return usage("--threads needs a number 0..64");
+        } else if ((v = option_value(argc, argv, &i, "--from"))) {
             if (strcmp(v, "din") == 0) from = 1;
             else if (strcmp(v, "xdin") == 0) from = 2;
             else return usage("--from takes din or xdin");
-        } else if (strcmp(a, "--din-size") == 0 || strncmp(a, "--din-size=", 11) == 0) {
-            const char *v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
-            char *end;
-            din_size = v ? strtol(v, &end, 10) : 0;
-            if (!v || !*v || *end || din_size < 1 || din_size > 4096)
-                return usage("--din-size needs a number of bytes 1..4096");
+        } else if ((v = option_value(argc, argv, &i, "--din-size"))) {
+            if (!number_in(v, 1, 4096, &din_size)) return usage("--din-size needs a number of bytes 1..4096");
         } else if (strcmp(a, "--progress") == 0) {
             mode = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -114,7 +121,7 @@ int main(int argc, char **argv) {
     if (threads && comp != TW_ZSTD) return usage("--threads is for zstd output (.zst) only");
     char err[ERR_MAX];
     if (from) {
-        TraceWriter *w = tw_open(paths[1], fmt, comp, level, threads, err, sizeof err);
+        TraceWriter *w = tw_open(paths[1], fmt, comp, (int)level, (int)threads, err, sizeof err);
         bool ok = w && din_import(paths[0], from == 2, (uint32_t)din_size, w, err, sizeof err);
         char cerr[ERR_MAX];
         if (w && !tw_close(w, cerr, sizeof cerr) && ok) {
@@ -133,7 +140,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
-    TraceWriter *w = tw_open(paths[1], fmt, comp, level, threads, err, sizeof err);
+    TraceWriter *w = tw_open(paths[1], fmt, comp, (int)level, (int)threads, err, sizeof err);
     if (!w) {
         fprintf(stderr, "%s\n", err);
         trace_close(t);
