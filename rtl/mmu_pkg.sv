@@ -54,6 +54,15 @@ package mmu_pkg;
     endcase
   endfunction
 
+  // The bits of an address inside a page of this size.
+  function automatic logic [39:0] offset_mask(page_size_e psz);
+    case (psz)
+      PSZ_2M:  return 40'h1F_FFFF;
+      PSZ_4M:  return 40'h3F_FFFF;
+      default: return 40'hFFF;
+    endcase
+  endfunction
+
   // Replacement policies: the generated mmu_cfg_pkg::POLICY, in model/include/mmusim/repl.h
   // ReplPolicy order.
   localparam int unsigned POLICY_LRU = 0, POLICY_PLRU = 1, POLICY_FIFO = 2, POLICY_RANDOM = 3;
@@ -129,7 +138,6 @@ package mmu_pkg;
   } priv_t;
 
   typedef struct packed {
-    logic        pg;          // CR0.PG: paging on
     logic        pae;         // PAE paging (else 32-bit paging)
     logic        nx;          // PAE and EFER.NXE: bit 63 is XD
     logic        pge;         // CR4.PGE: leaf G makes an entry global
@@ -140,7 +148,6 @@ package mmu_pkg;
     page_size_e  large_psz;   // PSZ_2M (PAE) or PSZ_4M (32-bit)
     logic [39:0] addr_mask;   // physical-address bits below MAXPHYADDR
     logic [39:0] table_mask;  // address bits of a table pointer or 4 KiB frame in an entry
-    logic [39:0] pd_base;     // 32-bit paging: CR3[31:12]
     logic [63:0] rsvd_table;  // reserved bits of a PDE that references a table
     logic [63:0] rsvd_large;  // of a PDE that maps a large page
     logic [63:0] rsvd_leaf;   // of a PTE

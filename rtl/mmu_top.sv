@@ -114,15 +114,6 @@ module mmu_top
     return pae ? la_31_21 : {1'b0, la_31_21[10:1]};
   endfunction
 
-  // The bits of la inside a page of this size.
-  function automatic logic [39:0] offset_mask(page_size_e psz);
-    case (psz)
-      PSZ_2M:  return 40'h1F_FFFF;
-      PSZ_4M:  return 40'h3F_FFFF;
-      default: return 40'hFFF;
-    endcase
-  endfunction
-
   // ---- environment -----------------------------------------------------------------------------
   // env is registered (walk_env.sv): it holds the inputs of the cycle before. The registers
   // change only while idle, so only the cycle that accepts a request reads them straight from
@@ -130,7 +121,7 @@ module mmu_top
   // likewise (ptw.sv). Every later cycle uses env.
   walk_env_t env;
   walk_env u_env (
-    .clk, .rst_n, .cr0, .cr3, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36,
+    .clk, .rst_n, .cr0, .cr4, .efer_nxe, .eflags_ac, .cpl, .maxphyaddr, .prof_pat, .prof_pse36,
     .env
   );
   logic  pg_in, pae_in, id_bit_in;
@@ -158,6 +149,7 @@ module mmu_top
   clear_mode_e sweep_mode;
   logic [20:0] sweep_idx;    // the set being cleared
   logic [31:0] cr2_q;        // CR2: the latest #PF's linear address
+  assign resp_cr2 = cr2_q;    // a fault's response comes at the edge that loads CR2
 
   logic idle, req_fire, ctrl_fire;
   /* verilator tracing_off */  // req_kind with 3 read as ACC_READ
@@ -441,7 +433,6 @@ module mmu_top
             // the response of an unpaged access or a used hit
             resp_fault <= 1'b0;
             resp_err <= '0;
-            resp_cr2 <= cr2_q;
             mon_rewalk <= REWALK_NONE;
             mon_fill <= 1'b0;
             mon_fill_large <= 1'b0;
@@ -477,7 +468,6 @@ module mmu_top
             resp_fault <= 1'b0;
             resp_paddr <= ptw_paddr;
             resp_err <= '0;
-            resp_cr2 <= cr2_q;
             resp_source <= SRC_WALK;
             resp_page_shift <= page_shift_of(ptw_psz);
             mon_rewalk <= rewalk_q;
@@ -498,7 +488,6 @@ module mmu_top
             resp_fault <= 1'b1;
             resp_paddr <= '0;
             resp_err <= ptw_err;
-            resp_cr2 <= la_q;
             cr2_q <= la_q;
             resp_source <= SRC_WALK;
             resp_page_shift <= '0;

@@ -77,6 +77,7 @@ module ptw
   logic        lvl;           // 0: the PDE, 1: the PTE
   logic [39:0] rd_addr;       // the entry being read
   rights_t     acc_rights;    // accumulated over the entries read
+  assign rights = acc_rights;  // at PW_DONE: the leaf's, held until the next walk starts
   logic [39:0] pde_addr;
   logic        pde_a;         // the PDE's A bit
   // A/D write-backs, slot 0 first: [0] the PDE (or a is_large page's PDE), [1] the PTE
@@ -139,7 +140,7 @@ module ptw
     logic [63:0] e, rsvd;
     logic        is_large, leaf, e_fault, e_rsvd, e_denied;
     rights_t     e_rights;
-    logic [39:0] frame, next_table, offset_mask;
+    logic [39:0] frame, next_table;
     logic [1:0]  leaf_ad0, leaf_ad1;
     logic        leaf_d;
     /* verilator tracing_on */
@@ -195,7 +196,6 @@ module ptw
             if (!is_large) frame = e[39:0] & env.table_mask;
             else if (env.pae) frame = e[39:0] & env.addr_mask & ~40'h1F_FFFF;
             else frame = {env.pse36 ? e[20:13] : 8'd0, e[31:22], 22'd0};
-            offset_mask = is_large ? (env.pae ? 40'h1F_FFFF : 40'h3F_FFFF) : 40'hFFF;
             // the page table the PDE references, and its entry for la
             next_table = e[39:0] & env.table_mask;
             // A/D write-backs (top-down): A of each entry read that lacks it, D of the
@@ -222,8 +222,7 @@ module ptw
             end else begin
               psz <= is_large ? env.large_psz : PSZ_4K;
               pfn <= frame[39:12];
-              paddr <= frame | ({8'd0, la} & offset_mask);
-              rights <= e_rights;
+              paddr <= frame | ({8'd0, la} & offset_mask(is_large ? env.large_psz : PSZ_4K));
               dirty <= e[PTE_D] || kind == ACC_WRITE;
               glob <= env.pge && e[PTE_G];
               ad_addr[0] <= is_large ? rd_addr : pde_addr;
@@ -255,6 +254,6 @@ module ptw
   /* verilator tracing_off */  // a lint sink, nothing to see
   logic unused_bits;
   /* verilator tracing_on */
-  assign unused_bits = ^{start_cr3[11:0], env.pg, env.pd_base};
+  assign unused_bits = ^start_cr3[11:0];
 
 endmodule

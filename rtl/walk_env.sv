@@ -1,7 +1,7 @@
 // walk_env.sv - the walk environment from the control registers and the CPU profile
 // (model/src/walk.c walk_env_init, levels_32, levels_pae; spec/x86-paging.md A.2, A.7).
 //
-// Registered: env is computed at every clock edge from the inputs of the cycle before it. The
+// Registered: env is computed at a clock edge from the inputs of the cycle before it. The
 // registers are levels that change only while the MMU is idle, so everything after the edge
 // that accepts a request or command sees the new values; the accepting cycle itself reads the
 // few bits it needs straight from the inputs (mmu_top). Computing env at the edge only, and
@@ -13,7 +13,6 @@ module walk_env
   input  logic        clk,
   input  logic        rst_n,
   input  logic [31:0] cr0,
-  input  logic [31:0] cr3,
   input  logic [31:0] cr4,
   input  logic        efer_nxe,
   input  logic        eflags_ac,
@@ -24,9 +23,9 @@ module walk_env
   output walk_env_t   env
 );
 
-  // The inputs env was computed from, compared field by field at every edge (a simulator
-  // compares the registers as they are, without packing them into one wide vector first).
-  logic [31:0] cr0_q, cr3_q, cr4_q;
+  // The inputs env was computed from, compared at every edge: the control registers as they
+  // are, without packing them into one wide vector first; only the small fields are packed.
+  logic [31:0] cr0_q, cr4_q;
   logic [11:0] misc_q;
 
   always_ff @(posedge clk) begin : b_env
@@ -37,18 +36,16 @@ module walk_env
     walk_env_t n;
     /* verilator tracing_on */
     misc = {efer_nxe, eflags_ac, cpl, maxphyaddr, prof_pat, prof_pse36};
-    if (!rst_n || cr0 != cr0_q || cr3 != cr3_q || cr4 != cr4_q || misc != misc_q) begin
+    if (!rst_n || cr0 != cr0_q || cr4 != cr4_q || misc != misc_q) begin
       cr0_q <= cr0;
-      cr3_q <= cr3;
       cr4_q <= cr4;
       misc_q <= misc;
       m = {26'd0, maxphyaddr};
       first_rsvd_32 = prof_pse36 ? 13 + (m - 32) : 13;
 
       n = '0;
-      n.pg = cr0[CR0_PG];
       n.pae = cr4[CR4_PAE];
-      n.nx = n.pg && n.pae && efer_nxe;
+      n.nx = cr0[CR0_PG] && n.pae && efer_nxe;
       n.pge = cr4[CR4_PGE];
       n.priv.cpl = cpl;
       n.priv.wp = cr0[CR0_WP];
@@ -58,7 +55,6 @@ module walk_env
       n.id_bit = n.priv.smep || n.nx;  // A.6: I/D only with SMEP or PAE+NXE
       n.pse36 = prof_pse36;
       for (int unsigned i = 0; i < 40; i++) n.addr_mask[i] = i < m;
-      n.pd_base = {8'd0, cr3[31:12], 12'd0};
 
       // levels_pae: 62:M everywhere, 63 unless NXE, 20:13 in a 2 MiB PDE
       high = bit_range(62, m) | (n.nx ? 64'd0 : 64'd1 << PTE_XD);
@@ -81,12 +77,12 @@ module walk_env
     end
   end
 
-  // Register bits the paging unit does not read (CR3[11:0]: PCD/PWT and, under PAE, the low
-  // PDPT base bits, whose PDPTE loads are the CPU side's).
+  // Register bits the walk environment does not read (CR3 is the walker's start, and the
+  // PDPTE loads are the CPU side's).
   /* verilator tracing_off */  // a lint sink, nothing to see
   logic unused_register_bits;
   /* verilator tracing_on */
-  assign unused_register_bits = ^{cr0[30:17], cr0[15:0], cr3[11:0], cr4[31:22], cr4[19:8],
+  assign unused_register_bits = ^{cr0[30:17], cr0[15:0], cr4[31:22], cr4[19:8],
                                   cr4[6], cr4[3:0]};
 
 endmodule

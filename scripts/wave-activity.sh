@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Switching activity of a waveform: how many value changes and how many changed bits a dump
-# holds, and the signals with the most changed bits. This is what a dump costs to write (the
-# FST writer's work grows with both), so it is how the RTL's operand isolation and untraced
-# signals were judged (rtl/README.md section 5).
+# Switching activity of a waveform: how many value changes a dump holds and how many bits they
+# write (each change of a signal writes its whole width: changes x width, not the bits that
+# flipped), and the signals that write the most. This is what a dump costs to write (the FST
+# writer's work grows with both), so it is how the RTL's operand isolation and untraced signals
+# were judged (rtl/README.md section 5).
 # Usage: scripts/wave-activity.sh DUMP.fst|DUMP.vcd [TOP]   (TOP signals listed, default 20)
 # An FST is converted with GTKWave's fst2vcd first.
 set -euo pipefail
@@ -26,7 +27,7 @@ case $dump in *.fst) reader=(fst2vcd -f "$dump") ;; esac
   { id = ($1 ~ /^[bBrR]/) ? $2 : substr($1, 2); changes[id]++ }
   END {
     for (id in changes) { n += changes[id]; bits[id] = changes[id] * width[id]; b += bits[id] }
-    printf "%d value changes, %d bits changed, %d signals\n", n, b, length(name)
+    printf "%d value changes, %d bits written, %d signals\n", n, b, length(name)
     printf "%12s %10s %6s  %s\n", "bits", "changes", "width", "signal"
     for (k = 0; k < top; k++) {
       best = ""

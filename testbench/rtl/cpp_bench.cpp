@@ -27,7 +27,7 @@ class VerilatorDut : public Dut {
         top_.clk = 0;
         top_.rst_n = 0;
         top_.eval();
-        for (int i = 0; i < 2; i++) half_cycles();
+        for (int i = 0; i < 2; i++) reset_cycle();
         top_.rst_n = 1;
         top_.eval();
     }
@@ -92,7 +92,7 @@ class VerilatorDut : public Dut {
 
   private:
     // Reset: clock edges with the memory port idle.
-    void half_cycles() {
+    void reset_cycle() {
         top_.clk = 0;
         top_.eval();
         dump();

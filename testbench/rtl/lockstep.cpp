@@ -202,7 +202,6 @@ static std::string describe_geometry(const RtlGeometry &g) {
 }
 
 bool Lockstep::attach(Exec *b, char *err, size_t len) {
-    exec_ = b;
     mmu_ = exec_mmu(b);
     pm_ = exec_physmem(b);
     RtlGeometry want, have = dut_.identity();
@@ -399,31 +398,31 @@ uint64_t Lockstep::mem_op(const MemRequest &q) {
 
 static const char *const source_names[4] = {"unpaged", "hit", "l2", "walk"};
 
-std::string Lockstep::c_record(const Result &r) const {
+// One side's answer as text, the same for both sides, so that a mismatch shows as a diff.
+static std::string record_text(bool fault, unsigned err, uint32_t cr2, uint64_t paddr, unsigned shift,
+                               unsigned source, bool fill, bool large, uint32_t set, uint32_t way,
+                               bool evict) {
     std::string s;
-    if (r.vector == VEC_PF)
-        s = fmt("#PF err=%02" PRIx32 " cr2=%08" PRIx32, r.error_code, r.cr2);
+    if (fault)
+        s = fmt("#PF err=%02x cr2=%08" PRIx32, err, cr2);
     else
-        s = fmt("ok paddr=%010" PRIx64 " size=%u cr2=%08" PRIx32, r.paddr, r.page_shift, r.cr2);
-    s += fmt(" source=%s", source_names[r.source & 3]);
-    if (c_fill_)
-        s += fmt(" fill=%s[%" PRIu32 "][%" PRIu32 "]%s", c_fill_slot_.slot.array ? "large" : "4k",
-                 c_fill_slot_.slot.set, c_fill_slot_.slot.way, c_fill_slot_.evicted ? " evict" : "");
+        s = fmt("ok paddr=%010" PRIx64 " size=%u cr2=%08" PRIx32, paddr, shift, cr2);
+    s += fmt(" source=%s", source_names[source & 3]);
+    if (fill)
+        s += fmt(" fill=%s[%" PRIu32 "][%" PRIu32 "]%s", large ? "large" : "4k", set, way,
+                 evict ? " evict" : "");
     return s;
 }
 
+std::string Lockstep::c_record(const Result &r) const {
+    const TlbFill &f = c_fill_slot_;
+    return record_text(r.vector == VEC_PF, r.error_code, r.cr2, r.paddr, r.page_shift, r.source, c_fill_,
+                       f.slot.array != 0, f.slot.set, f.slot.way, f.evicted);
+}
+
 std::string Lockstep::rtl_record(const CpuOutputs &o) const {
-    std::string s;
-    if (o.resp_fault)
-        s = fmt("#PF err=%02x cr2=%08" PRIx32, o.resp_err, o.resp_cr2);
-    else
-        s = fmt("ok paddr=%010" PRIx64 " size=%u cr2=%08" PRIx32, o.resp_paddr, o.resp_page_shift,
-                o.resp_cr2);
-    s += fmt(" source=%s", source_names[o.resp_source & 3]);
-    if (o.mon_fill)
-        s += fmt(" fill=%s[%" PRIu32 "][%" PRIu32 "]%s", o.mon_fill_large ? "large" : "4k",
-                 o.mon_fill_set, o.mon_fill_way, o.mon_fill_evict ? " evict" : "");
-    return s;
+    return record_text(o.resp_fault, o.resp_err, o.resp_cr2, o.resp_paddr, o.resp_page_shift, o.resp_source,
+                       o.mon_fill, o.mon_fill_large, o.mon_fill_set, o.mon_fill_way, o.mon_fill_evict);
 }
 
 bool Lockstep::translate(const Access *a, Result *r, const char **why) {
@@ -507,7 +506,8 @@ bool Lockstep::translate(const Access *a, Result *r, const char **why) {
     return true;
 }
 
-// Counters the CPU side keeps (rtl/README.md section 3): the RTL sees only FLUSH_ALL.
+// Counters the RTL does not keep: the CPU side's (rtl/README.md section 3: the RTL sees only
+// FLUSH_ALL), and cycles, which the bench compares separately.
 static bool cpu_side(const char *name) {
     static const char *const names[] = {"flush_cr0", "flush_cr4", "flush_efer", "flush_profile",
                                         "pdpte_loads", "gp", "cycles"};

@@ -196,7 +196,6 @@ class Lockstep {
     Dut &dut_;
     BenchOptions bo_;
     MemoryPort mem_;
-    Exec *exec_ = nullptr;
     Mmu *mmu_ = nullptr;
     Physmem *pm_ = nullptr;
     bool attached_ = false, failed_ = false;

@@ -230,8 +230,7 @@ class MemoryModule : public sc_module {
     sc_out<uint64_t> resp_rdata;
 
     SC_HAS_PROCESS(MemoryModule);
-    MemoryModule(sc_module_name name, MemoryPort &port, unsigned latency)
-        : sc_module(name), port_(port), latency_(latency) {
+    MemoryModule(sc_module_name name, MemoryPort &port) : sc_module(name), port_(port) {
         SC_METHOD(fall);
         sensitive << clk.neg();
         dont_initialize();
@@ -239,7 +238,6 @@ class MemoryModule : public sc_module {
         sensitive << clk.pos();
         dont_initialize();
     }
-    unsigned latency() const { return latency_; }
 
     void bind(Pins &p, sc_clock &c) {
         clk(c), rst_n(p.rst_n);
@@ -264,7 +262,6 @@ class MemoryModule : public sc_module {
     }
 
     MemoryPort &port_;
-    unsigned latency_;
     bool ready_ = true;
 };
 
@@ -304,7 +301,7 @@ int sc_main(int argc, char **argv) {
         cpu.clk(clk);
         Lockstep ls(cpu, bo);
         cpu.attach(&ls, &rest);
-        MemoryModule mem("memory", ls.memory(), bo.mem_latency);
+        MemoryModule mem("memory", ls.memory());
         mem.bind(pins, clk);
         sc_start(SC_ZERO_TIME); // elaboration: Verilator's trace() needs it done
         std::unique_ptr<VerilatedFstSc> fst;

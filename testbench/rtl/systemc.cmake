@@ -5,13 +5,15 @@
 # (cmake -P systemc.cmake, section at the top).
 
 # ---- script mode: the SystemC bench and the C++ bench on one trace --------------------------
-# -DSC=bench -DCPP=bench -DWORK=dir -DARGS="a;b;..." : both must exit 0, write byte-identical
-# statistics (--stats=json --output) and print the same lockstep summary (cycle counts).
+# -DSC=bench -DCPP=bench -DWORK=dir -DARGS="a;b;..." : both must exit 0 (every answer of the
+# RTL matched the C model) and print the same lockstep summary: the RTL took as many cycles
+# in the SystemC kernel as in the C++ loop. (Their statistics are the C model's, the same by
+# construction once both exit 0, so they are not compared.)
 if(CMAKE_SCRIPT_MODE_FILE)
   file(MAKE_DIRECTORY ${WORK})
   set(ENV{SYSTEMC_DISABLE_COPYRIGHT_MESSAGE} 1)
   foreach(side SC CPP)
-    execute_process(COMMAND ${${side}} --stats=json --output=${WORK}/${side}.json ${ARGS}
+    execute_process(COMMAND ${${side}} --output=/dev/null ${ARGS}
                     RESULT_VARIABLE rc ERROR_VARIABLE stderr OUTPUT_VARIABLE stdout)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "${${side}} exited with ${rc}:\n${stdout}${stderr}")
@@ -23,15 +25,10 @@ if(CMAKE_SCRIPT_MODE_FILE)
     string(REPLACE ";" "\n" summary_${side} "${summary}")
     file(WRITE ${WORK}/${side}.summary "${summary_${side}}\n")
   endforeach()
-  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/SC.json ${WORK}/CPP.json
-                  RESULT_VARIABLE same_stats)
-  if(NOT same_stats EQUAL 0)
-    message(FATAL_ERROR "the statistics differ: ${WORK}/SC.json ${WORK}/CPP.json")
-  endif()
   if(NOT summary_SC STREQUAL summary_CPP)
     message(FATAL_ERROR "the lockstep summaries differ:\nSystemC:\n${summary_SC}\nC++:\n${summary_CPP}")
   endif()
-  message(STATUS "same statistics and summary:\n${summary_SC}")
+  message(STATUS "same lockstep summary:\n${summary_SC}")
   return()
 endif()
 
@@ -63,7 +60,7 @@ set(sc_geom i486)
 set(sc_sample ${CMAKE_SOURCE_DIR}/traces/samples/shmcow.mmb.zst)
 rtl_suite(rtlbench-sc-${sc_geom} rtl.sc-${sc_geom} "${sc_env}" ${sc_sample})
 
-# The same trace on both benches: byte-identical statistics and the same summary (cycles).
+# The same trace on both benches: the same lockstep summary (cycles per kind of translation).
 add_test(NAME rtl.sc-${sc_geom}.same-as-cpp
          COMMAND ${CMAKE_COMMAND} -DSC=$<TARGET_FILE:rtlbench-sc-${sc_geom}>
                  -DCPP=$<TARGET_FILE:rtlbench-${sc_geom}>
